@@ -18,6 +18,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (testModule.state() === "failed" && testModule.children.size === 0) failed += 1;
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const line = `tests: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+    // Written at exit so that it stays the last line, after vitest's own summary.
+    process.once("exit", () => process.stdout.write(`\n${line}\n`));
   }
 }
