@@ -1,0 +1,196 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFINITIONS_DIRECTORY } from "./definitions";
+import type { LocalEdgeCache } from "./local-edge-cache";
+import { startLocalEdgeCache } from "./local-edge-cache";
+
+const sampleJson = '{"id":"sample","items":[{"id":"one","name":"One"}]}\n';
+
+function sha256Etag(text: string): string {
+  return `"${createHash("sha256").update(text).digest("hex")}"`;
+}
+
+describe("edge-cache Worker under miniflare", () => {
+  let edgeCache: LocalEdgeCache;
+
+  beforeAll(async () => {
+    edgeCache = await startLocalEdgeCache({ definitions: { sample: sampleJson } });
+  });
+
+  afterAll(async () => {
+    await edgeCache?.close();
+  });
+
+  const get = (path: string, init?: RequestInit) => fetch(`${edgeCache.url}${path}`, init);
+
+  it("returns the stored JSON with status 200 and Content-Type application/json", async () => {
+    const response = await get("/definitions/sample");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.text()).toBe(sampleJson);
+  });
+
+  it("sends Cache-Control public, max-age=3600 by default", async () => {
+    const response = await get("/definitions/sample");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=3600");
+  });
+
+  it("sends a strong ETag that is the SHA-256 of the stored bytes", async () => {
+    const response = await get("/definitions/sample");
+    expect(response.headers.get("etag")).toBe(sha256Etag(sampleJson));
+  });
+
+  it("sends the same ETag on every request for unchanged content", async () => {
+    const first = await get("/definitions/sample");
+    const second = await get("/definitions/sample");
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+  });
+
+  it("changes the ETag when the stored content changes", async () => {
+    await edgeCache.putDefinition("changing", '{"v":1}');
+    const before = (await get("/definitions/changing")).headers.get("etag");
+    await edgeCache.putDefinition("changing", '{"v":2}');
+    const after = (await get("/definitions/changing")).headers.get("etag");
+    expect(after).not.toBe(before);
+  });
+
+  it("answers 304 without a body when If-None-Match matches the ETag", async () => {
+    const response = await get("/definitions/sample", {
+      headers: { "If-None-Match": sha256Etag(sampleJson) },
+    });
+    expect(response.status).toBe(304);
+    expect(response.headers.get("etag")).toBe(sha256Etag(sampleJson));
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers 304 when a weak form of the ETag appears in an If-None-Match list", async () => {
+    const response = await get("/definitions/sample", {
+      headers: { "If-None-Match": `"other", W/${sha256Etag(sampleJson)}` },
+    });
+    expect(response.status).toBe(304);
+  });
+
+  it("answers 200 with the body when If-None-Match does not match", async () => {
+    const response = await get("/definitions/sample", { headers: { "If-None-Match": '"stale"' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(sampleJson);
+  });
+
+  it("answers HEAD with the GET headers and no body", async () => {
+    const response = await get("/definitions/sample", { method: "HEAD" });
+    expect({
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      cacheControl: response.headers.get("cache-control"),
+      etag: response.headers.get("etag"),
+      body: await response.text(),
+    }).toEqual({
+      status: 200,
+      contentType: "application/json",
+      cacheControl: "public, max-age=3600",
+      etag: sha256Etag(sampleJson),
+      body: "",
+    });
+  });
+
+  it.each(["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])(
+    "answers %s with 405 and Allow: GET, HEAD",
+    async (method) => {
+      const response = await get("/definitions/sample", { method });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET, HEAD");
+      expect((await response.json()).error.type).toBe("method_not_allowed");
+    },
+  );
+
+  it("answers 404 JSON for a definition that does not exist", async () => {
+    const response = await get("/definitions/missing");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toEqual({
+      error: { message: 'Definition "missing" does not exist.', type: "not_found", code: 404 },
+    });
+  });
+
+  it("does not let the CDN cache a 404", async () => {
+    const response = await get("/definitions/missing");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("answers 404 JSON for a path outside /definitions/", async () => {
+    const response = await get("/admin");
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.message).toBe("No route for /admin.");
+  });
+
+  it("answers 404 for a definition name that is not a valid key", async () => {
+    const response = await get("/definitions/a%2Fb");
+    expect(response.status).toBe(404);
+  });
+
+  it("answers HEAD for a missing definition with 404 and no body", async () => {
+    const response = await get("/definitions/missing", { method: "HEAD" });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("");
+  });
+});
+
+describe("edge-cache Worker CACHE_MAX_AGE_SECONDS var", () => {
+  const started: LocalEdgeCache[] = [];
+
+  afterAll(async () => {
+    await Promise.all(started.map((edgeCache) => edgeCache.close()));
+  });
+
+  async function startWithMaxAge(value: string): Promise<LocalEdgeCache> {
+    const edgeCache = await startLocalEdgeCache({
+      definitions: { sample: sampleJson },
+      cacheMaxAgeSeconds: value,
+    });
+    started.push(edgeCache);
+    return edgeCache;
+  }
+
+  it("sets max-age from the var", async () => {
+    const edgeCache = await startWithMaxAge("60");
+    const response = await fetch(`${edgeCache.url}/definitions/sample`);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=60");
+  });
+
+  it("answers 500 naming the var when it is not a whole number", async () => {
+    const edgeCache = await startWithMaxAge("1h");
+    const response = await fetch(`${edgeCache.url}/definitions/sample`);
+    expect(response.status).toBe(500);
+    expect((await response.json()).error.message).toBe(
+      'Worker var CACHE_MAX_AGE_SECONDS must be a whole number of seconds, got "1h".',
+    );
+  });
+});
+
+describe("edge-cache Worker seeded from templates/definitions", () => {
+  let edgeCache: LocalEdgeCache;
+  const templateNames = readdirSync(DEFINITIONS_DIRECTORY)
+    .filter((fileName) => fileName.endsWith(".json"))
+    .map((fileName) => fileName.slice(0, -".json".length));
+
+  beforeAll(async () => {
+    edgeCache = await startLocalEdgeCache();
+  });
+
+  afterAll(async () => {
+    await edgeCache?.close();
+  });
+
+  it("has at least one template to serve", () => {
+    expect(templateNames).toContain("cognitive-distortions");
+  });
+
+  it.each(templateNames)("serves %s byte for byte as the template file", async (name) => {
+    const response = await fetch(`${edgeCache.url}/definitions/${name}`);
+    expect(await response.text()).toBe(
+      readFileSync(join(DEFINITIONS_DIRECTORY, `${name}.json`), "utf8"),
+    );
+  });
+});
