@@ -1,0 +1,21 @@
+/**
+ * URLs that follow from configuration alone, so they are known before anything is deployed
+ * and can be wired into other providers (Vercel variables, GitHub variables, uptime checks).
+ */
+
+/** Supabase mounts every Edge Function under `/functions/v1/<name>`. */
+export function gatewayUrl(projectRef: string): string {
+  return `https://${projectRef}.supabase.co/functions/v1/llm-gateway`;
+}
+
+/**
+ * Where the edge-cache Worker answers on the zone: the route pattern without its trailing
+ * wildcard, over https. `undefined` without a route (the Worker is then reachable only on
+ * its workers.dev subdomain, whose name Cloudflare assigns per account).
+ */
+export function definitionsBaseUrl(routePattern: string | undefined): string | undefined {
+  if (routePattern === undefined) {
+    return undefined;
+  }
+  return `https://${routePattern.replace(/\*+$/, "")}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * Every secret the stack needs, with the name `StackConfig.secrets` gives it. None is ever
+ * committed: each is set per stack with `pulumi config set --secret KEY --stack NAME`.
+ */
+export const secretKeys = [
+  { name: "upstashEmail", key: "upstash:email", usedBy: "Upstash provider" },
+  { name: "upstashApiKey", key: "upstash:apiKey", usedBy: "Upstash provider" },
+  { name: "cloudflareApiToken", key: "cloudflare:apiToken", usedBy: "Cloudflare provider" },
+  {
+    name: "vercelApiToken",
+    key: "vercel:apiToken",
+    usedBy: "Vercel provider; GitHub secret VERCEL_TOKEN",
+  },
+  {
+    name: "githubToken",
+    key: "github:token",
+    usedBy: "GitHub provider (needs the workflow scope for workflow files)",
+  },
+  {
+    name: "supabaseAccessToken",
+    key: "platform:supabaseAccessToken",
+    usedBy: "Supabase Management API; GitHub secret SUPABASE_ACCESS_TOKEN",
+  },
+  { name: "anthropicApiKey", key: "platform:anthropicApiKey", usedBy: "gateway secret" },
+  { name: "openaiApiKey", key: "platform:openaiApiKey", usedBy: "gateway secret" },
+  {
+    name: "gatewayApiKeys",
+    key: "platform:gatewayApiKeys",
+    usedBy: "gateway client keys (comma-separated), GATEWAY_API_KEYS",
+  },
+  { name: "expoToken", key: "platform:expoToken", usedBy: "GitHub secret EXPO_TOKEN" },
+  {
+    name: "pulumiAccessToken",
+    key: "platform:pulumiAccessToken",
+    usedBy: "GitHub secret PULUMI_ACCESS_TOKEN",
+  },
+  {
+    name: "slackWebhookUrl",
+    key: "platform:slackWebhookUrl",
+    usedBy: "GitHub secret SLACK_WEBHOOK_URL",
+  },
+] as const;
+
+/** The name of one secret in `StackConfig.secrets`. */
+export type SecretName = (typeof secretKeys)[number]["name"];
+
+/** The full config key (`namespace:name`) of one secret. */
+export type SecretKey = (typeof secretKeys)[number]["key"];
+
+/** The command that sets one secret on one stack, quoted in errors and in the README. */
+export function secretSetCommand(key: string, stackName: string): string {
+  return `pulumi config set --secret ${key} --stack ${stackName}`;
+}
