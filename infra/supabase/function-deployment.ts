@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { functionDeploymentProvider } from "./function-deployment-provider";
+import { defaultManagementApiUrl } from "./management-request";
+
+/** Arguments of {@link SupabaseFunctionDeployment}. */
+export interface SupabaseFunctionDeploymentArgs {
+  /**
+   * Supabase project ref.
+   * @example "abcdefghijklmnopqrst"
+   */
+  projectRef: pulumi.Input<string>;
+  /** Management API personal access token; wrapped as a Pulumi secret here. */
+  accessToken: pulumi.Input<string>;
+  /**
+   * Function slug; the function answers at `https://<ref>.supabase.co/functions/v1/<slug>`.
+   * @example "llm-gateway"
+   */
+  slug: pulumi.Input<string>;
+  /** Artifact hash (`sha256` of the artifact's `manifest.json`); a new hash means a new upload. */
+  artifactSha256: pulumi.Input<string>;
+  /**
+   * Directory holding the artifact and its `manifest.json`, relative to the Pulumi project.
+   * @example "dist/functions/llm-gateway"
+   */
+  artifactDirectory: pulumi.Input<string>;
+  /**
+   * Whether Supabase checks for a valid JWT before invoking the function.
+   * @default true
+   */
+  verifyJwt?: pulumi.Input<boolean>;
+  /**
+   * Management API base URL.
+   * @default "https://api.supabase.com"
+   */
+  apiUrl?: pulumi.Input<string>;
+}
+
+/** One Supabase Edge Function deployed from a content-hashed artifact. */
+export class SupabaseFunctionDeployment extends pulumi.dynamic.Resource {
+  /** Function slug. */
+  declare readonly slug: pulumi.Output<string>;
+  /** Hash of the deployed artifact. */
+  declare readonly artifactSha256: pulumi.Output<string>;
+  /** Version Supabase assigned to the latest deploy. */
+  declare readonly version: pulumi.Output<number>;
+  /** Supabase's id of the function. */
+  declare readonly functionId: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: SupabaseFunctionDeploymentArgs,
+    options?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      functionDeploymentProvider,
+      name,
+      {
+        apiUrl: args.apiUrl ?? defaultManagementApiUrl,
+        accessToken: pulumi.secret(args.accessToken),
+        projectRef: args.projectRef,
+        slug: args.slug,
+        artifactSha256: args.artifactSha256,
+        artifactDirectory: args.artifactDirectory,
+        verifyJwt: args.verifyJwt ?? true,
+        version: undefined,
+        functionId: undefined,
+        status: undefined,
+        entrypoint: undefined,
+      },
+      pulumi.mergeOptions(options, { additionalSecretOutputs: ["accessToken"] }),
+      "supabase",
+      "FunctionDeployment",
+    );
+  }
+}
