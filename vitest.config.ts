@@ -11,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     reporters: ["default", "./test/reporters/summary-reporter.ts"],
+    // @actions/workflow-parser imports JSON without import attributes, which Node rejects; inlined,
+    // Vite transforms it instead.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

@@ -1,0 +1,85 @@
+import {
+  environmentSecretNames,
+  environmentVariableNames,
+  secretExpression,
+  variableExpression,
+} from "./github-names";
+import { pinnedActions } from "./pinned-actions";
+import { toolVersions } from "./settings";
+import { runStep, usesStep, type Step } from "./step";
+import { folderDigestFunction } from "./steps";
+
+/** Where `npm run bundle` writes one folder per function, each with a `manifest.json`. */
+export const functionsArtifactPath = "dist/functions";
+
+/** Artifact name of a bundle: its digest, so a rollback can name the exact bytes it wants. */
+export function functionsArtifactName(sha256Expression: string): string {
+  return `functions-${sha256Expression}`;
+}
+
+/** Fails unless the downloaded artifact has exactly the digest the bundle job recorded. */
+export const verifyArtifactStep = (expectedSha256: string): Step =>
+  runStep(
+    "Verify the artifact digest",
+    [
+      folderDigestFunction,
+      `actual="$(folder_digest "${functionsArtifactPath}")"`,
+      'if [ "$actual" != "$EXPECTED_SHA256" ]; then',
+      '  echo "::error::artifact digest ${actual} does not match the bundled ${EXPECTED_SHA256}"',
+      "  exit 1",
+      "fi",
+      'echo "Artifact verified: ${actual}"',
+    ].join("\n"),
+    { env: { EXPECTED_SHA256: expectedSha256 } },
+  );
+
+/**
+ * Deploys every bundled function through the Supabase Management API
+ * (`POST /v1/projects/{ref}/functions/deploy?slug=`, multipart `metadata` + files), so the bytes
+ * that reach Supabase are the artifact's, not a rebuild. The token goes in a header read from a
+ * file descriptor, never on the command line.
+ */
+const deployFunctionsScript = [
+  `for manifest in ${functionsArtifactPath}/*/manifest.json; do`,
+  '  directory="$(dirname "$manifest")"',
+  '  slug="$(basename "$directory")"',
+  '  entrypoint="$(jq -r \'.entrypoint // "index.js"\' "$manifest")"',
+  '  metadata="$(jq -cn --arg name "$slug" --arg entrypoint "$entrypoint" \'{name: $name, entrypoint_path: $entrypoint}\')"',
+  '  form=(--form "metadata=${metadata};type=application/json")',
+  "  while IFS= read -r -d '' file; do",
+  '    form+=(--form "file=@${file};filename=${file#"$directory"/}")',
+  '  done < <(find "$directory" -type f ! -name manifest.json -print0 | LC_ALL=C sort -z)',
+  "  curl --fail-with-body --silent --show-error --request POST \\",
+  "    --header @<(printf 'Authorization: Bearer %s\\n' \"$SUPABASE_ACCESS_TOKEN\") \\",
+  '    "${form[@]}" \\',
+  '    "https://api.supabase.com/v1/projects/${SUPABASE_PROJECT_REF}/functions/deploy?slug=${slug}"',
+  '  echo "Deployed ${slug}"',
+  "done",
+].join("\n");
+
+const supabaseEnvironment = {
+  SUPABASE_ACCESS_TOKEN: secretExpression(environmentSecretNames.supabaseAccessToken),
+  SUPABASE_PROJECT_REF: variableExpression(environmentVariableNames.supabaseProjectRef),
+};
+
+/** Deploys the verified artifact in `dist/functions` to the job's environment. */
+export const deployFunctionsStep: Step = runStep("Deploy the functions", deployFunctionsScript, {
+  env: supabaseEnvironment,
+});
+
+/** Applies `supabase/migrations` to the environment's database with the pinned Supabase CLI. */
+export const databaseMigrationSteps: Step[] = [
+  usesStep("Set up the Supabase CLI", pinnedActions.supabaseCli, {
+    with: { version: toolVersions.supabaseCli },
+  }),
+  runStep(
+    "Push database migrations",
+    ['supabase link --project-ref "$SUPABASE_PROJECT_REF"', "supabase db push"].join("\n"),
+    {
+      env: {
+        ...supabaseEnvironment,
+        SUPABASE_DB_PASSWORD: secretExpression(environmentSecretNames.supabaseDatabasePassword),
+      },
+    },
+  ),
+];

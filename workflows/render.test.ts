@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { allWorkflows } from "./definitions";
+import { pinnedActions } from "./pinned-actions";
+import { renderWorkflow } from "./render";
+import { defaultWorkflowSettings } from "./settings";
+
+const workflows = allWorkflows();
+
+describe("renderWorkflow", () => {
+  it.each(workflows.map((workflow) => [workflow.fileName, workflow] as const))(
+    "starts %s with a header naming its source file",
+    (_, workflow) => {
+      expect(renderWorkflow(workflow).split("\n")[0]).toBe(
+        `# Generated from ${workflow.sourceFile} by \`npm run workflows\`. Do not edit by hand:`,
+      );
+    },
+  );
+
+  it("writes each pinned action's version after its SHA", () => {
+    const rendered = workflows.map(renderWorkflow).join("\n");
+    const checkout = pinnedActions.checkout;
+    expect(rendered).toContain(
+      `uses: ${checkout.repository}@${checkout.sha} # ${checkout.version}`,
+    );
+  });
+
+  it("renders shared steps in full, without YAML anchors", () => {
+    expect(workflows.map(renderWorkflow).join("\n")).not.toMatch(/[&*]a\d+\b/);
+  });
+
+  it("is deterministic", () => {
+    expect(workflows.map(renderWorkflow)).toEqual(allWorkflows().map(renderWorkflow));
+  });
+
+  it("uses the web app folder of the settings in path filters", () => {
+    const custom = allWorkflows({ ...defaultWorkflowSettings, webAppPath: "web" });
+    const webDeploy = custom.find((workflow) => workflow.fileName === "web-deploy.yml");
+    expect(webDeploy?.on.push?.paths).toContain("web/**");
+  });
+
+  it("deploys from the configured branch", () => {
+    const custom = allWorkflows({ ...defaultWorkflowSettings, branch: "trunk" });
+    expect(renderWorkflow(custom[0]!)).toContain("refs/heads/trunk");
+  });
+});
+
+describe("pinnedActions", () => {
+  it.each(Object.entries(pinnedActions))(
+    "pins %s to a full commit SHA and a vX.Y.Z tag",
+    (_, action) => {
+      expect(action.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(action.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    },
+  );
+});
