@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { installRecordingMocks, isSecretOutput, promiseOf, setStackConfig } from "../test/pulumi";
+import { loadStackConfig, missingSecretPlaceholder } from "./config";
 import { engineConfigFromStackFile } from "./plan/engine-config";
 
 installRecordingMocks({ stack: "staging" });
-const { loadStackConfig, missingSecretPlaceholder } = await import("./config");
 
 const staging = engineConfigFromStackFile(
   readFileSync(join(__dirname, "..", "Pulumi.staging.yaml"), "utf8"),
@@ -60,7 +61,6 @@ describe("loadStackConfig", () => {
   });
 
   it("fails with a RunError so the CLI prints no stack trace", async () => {
-    const pulumi = await import("@pulumi/pulumi");
     setStackConfig({ ...staging.values, "platform:budget": '{"dailyUsd":-3}' }, staging.secretKeys);
     expect(() => loadStackConfig()).toThrow(pulumi.RunError);
   });

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installRecordingMocks, isSecretOutput, promiseOf } from "../../test/pulumi";
 
@@ -5,9 +6,6 @@ const recorder = installRecordingMocks({
   stack: "staging",
   providerOutputs: (resource) => (resource.type === "test:index:Thing" ? { endpoint: "host" } : {}),
 });
-
-// Imported after the mocks, as programs must be.
-const pulumi = await import("@pulumi/pulumi");
 
 class Thing extends pulumi.CustomResource {
   declare readonly endpoint: pulumi.Output<string>;

@@ -5,16 +5,23 @@
  *
  * ```ts
  * import { installRecordingMocks, promiseOf, isSecretOutput } from "../test/pulumi";
- * const recorder = installRecordingMocks({ stack: "staging" }); // BEFORE importing components
- * const { CacheStore } = await import("./cache-store");
- * const store = new CacheStore("cache", { ... });
- * await recorder.settled();
+ * import { CacheStore } from "./cache-store";
+ * const recorder = installRecordingMocks({ stack: "staging" }); // before any resource exists
+ * let store: CacheStore;
+ * beforeAll(async () => {
+ *   store = new CacheStore("cache", { ... });
+ *   await recorder.settled();
+ * });
+ * // in an it():
  * const database = recorder.named("upstash:index/redisDatabase:RedisDatabase", "cache-database");
  * expect(database.inputs.region).toBe("global");          // real values, secrets unwrapped
  * expect(database.secretInputs).toContain("...");          // which inputs arrived secret
  * expect(database.parent).toBe(await promiseOf(store.urn));
  * expect(await isSecretOutput(store.restToken)).toBe(true);
  * ```
+ *
+ * A module that registers resources when imported (the whole program, `infra/index.ts`) must
+ * be loaded after `installRecordingMocks`: `await import("../infra")` inside `beforeAll`.
  *
  * - `installRecordingMocks` records every registration (type, name, parent URN, protect,
  *   provider, additionalSecretOutputs, inputs, secret inputs) and makes unmocked provider
