@@ -1,0 +1,1 @@
+export const greeting: string = "hello from the bundle";

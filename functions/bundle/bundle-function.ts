@@ -1,0 +1,67 @@
+// Bundles one Supabase function into a deterministic, content-hashed artifact directory.
+import { build } from "esbuild";
+import * as path from "node:path";
+import type { ArtifactManifest } from "./manifest";
+import { denoCompatBanner, denoCompatPlugin } from "./deno-compat-plugin";
+import type { SupabaseFunctionSource } from "./supabase-functions";
+import { writeArtifact } from "./write-artifact";
+
+/** File name of the bundled entry module inside the artifact. */
+export const bundledEntrypoint = "index.js";
+
+/** Options of {@link bundleFunction}. */
+export interface BundleFunctionOptions {
+  /** Root that `source.entry` is relative to; paths in the bundle's comments are relative to it. */
+  repositoryRoot: string;
+  /** Where the artifact is written (replaced). @example "dist/functions/llm-gateway" */
+  outputDirectory: string;
+}
+
+/** Returns the bundle's bytes: one ES module with npm dependencies inlined. */
+export async function bundleSource(
+  source: SupabaseFunctionSource,
+  repositoryRoot: string,
+): Promise<Uint8Array> {
+  const result = await build({
+    absWorkingDir: repositoryRoot,
+    entryPoints: [path.resolve(repositoryRoot, source.entry)],
+    bundle: true,
+    write: false,
+    format: "esm",
+    // The "node" platform resolves npm packages the way Deno's npm support does ("deno" first, then
+    // the Node conditions), so the bundle runs the same code the source runs under `deno run`.
+    platform: "node",
+    conditions: ["deno"],
+    target: "es2022",
+    // Module ids in the bundle are paths relative to the root as seen through symlinks, so a
+    // checkout whose node_modules is a link bundles to the same bytes.
+    preserveSymlinks: true,
+    charset: "utf8",
+    // License comments stay in the single module (at its end) instead of a side file.
+    legalComments: "eof",
+    sourcemap: false,
+    minifySyntax: true,
+    minifyWhitespace: true,
+    treeShaking: true,
+    banner: { js: denoCompatBanner },
+    plugins: [denoCompatPlugin()],
+    logLevel: "silent",
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error(`esbuild produced no output for ${source.entry}`);
+  return output.contents;
+}
+
+/** Bundles `source` and writes `index.js` + `manifest.json` to `options.outputDirectory`. */
+export async function bundleFunction(
+  source: SupabaseFunctionSource,
+  options: BundleFunctionOptions,
+): Promise<ArtifactManifest> {
+  const bytes = await bundleSource(source, options.repositoryRoot);
+  return writeArtifact(options.outputDirectory, {
+    name: source.name,
+    entrypoint: bundledEntrypoint,
+    verifyJwt: source.verifyJwt,
+    files: [{ path: bundledEntrypoint, bytes }],
+  });
+}
