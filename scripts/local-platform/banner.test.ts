@@ -7,7 +7,7 @@ const input: BannerInput = {
   edgeCacheUrl: "http://127.0.0.1:8787",
   simulatorUrl: "http://127.0.0.1:8788",
   definitionNames: ["cognitive-distortions", "emotions"],
-  exampleModel: "fast",
+  exampleModel: "tier:fast",
   requiresApiKey: false,
   settings: { simulatedProviders: ["openai"], realProviders: ["anthropic"], store: "memory" },
 };
@@ -28,7 +28,7 @@ describe("renderBanner", () => {
     expect(renderBanner(input)).toContain(
       "curl -s http://127.0.0.1:8000/v1/chat/completions \\\n" +
         "    -H 'Content-Type: application/json' \\\n" +
-        `    -d '{"model":"fast","messages":[{"role":"user","content":"Say hello in five words."}]}'`,
+        `    -d '{"model":"tier:fast","messages":[{"role":"user","content":"Say hello in five words."}]}'`,
     );
   });
 

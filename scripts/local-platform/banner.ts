@@ -18,7 +18,7 @@ export interface BannerInput {
   simulatorUrl?: string;
   /** Definition names seeded into the Worker's KV. */
   definitionNames: string[];
-  /** Model (or tier) used in the examples. @example "fast" */
+  /** Model (or tier) used in the examples. @example "tier:fast" */
   exampleModel: string;
   /** Whether the gateway requires a bearer key (`GATEWAY_API_KEYS` is set). */
   requiresApiKey: boolean;

@@ -19,9 +19,6 @@ import type { LocalPlatformSettings } from "./settings";
 /** Key the gateway is given for a simulated provider; the simulator accepts any non-empty key. */
 const SIMULATED_API_KEY = "simulated-local-key";
 
-/** Model in the printed examples when `LLM_ROUTES` does not name a tier. */
-export const DEFAULT_EXAMPLE_MODEL = "fast";
-
 /** Options for {@link startLocalPlatform}. */
 export interface LocalPlatformOptions {
   /** Environment to read settings from and pass to the gateway. @default process.env */
@@ -54,16 +51,6 @@ export interface LocalPlatform {
   unexpectedExit: Promise<string>;
   /** Stops the gateway's process group, disposes miniflare and closes the simulator. */
   stop(): Promise<void>;
-}
-
-function exampleModel(environment: NodeJS.ProcessEnv): string {
-  try {
-    const routes = JSON.parse(environment.LLM_ROUTES ?? "") as Record<string, unknown>;
-    const [firstTier] = Object.keys(routes);
-    return firstTier ?? DEFAULT_EXAMPLE_MODEL;
-  } catch {
-    return DEFAULT_EXAMPLE_MODEL;
-  }
 }
 
 function gatewayEnvironment(
@@ -171,7 +158,7 @@ export async function startLocalPlatform(
       edgeCacheUrl: edgeCache.url,
       simulatorUrl: simulator?.url,
       definitionNames: Object.keys(definitions),
-      exampleModel: exampleModel(environment),
+      exampleModel: settings.exampleModel,
       requiresApiKey: (environment.GATEWAY_API_KEYS ?? "").trim() !== "",
       settings,
     }),

@@ -74,4 +74,13 @@ describe("readLocalPlatformSettings", () => {
     });
     expect(settings.store).toBe("upstash");
   });
+
+  it("uses the built-in fast tier in the examples by default", () => {
+    expect(readLocalPlatformSettings({}).exampleModel).toBe("tier:fast");
+  });
+
+  it("uses the first LLM_ROUTES tier in the examples", () => {
+    const routes = JSON.stringify({ cheap: [{ provider: "openai", model: "gpt-4o-mini" }] });
+    expect(readLocalPlatformSettings({ LLM_ROUTES: routes }).exampleModel).toBe("tier:cheap");
+  });
 });

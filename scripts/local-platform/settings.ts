@@ -33,6 +33,29 @@ export interface LocalPlatformSettings {
   realProviders: Array<"openai" | "anthropic">;
   /** Store selection, for the summary. */
   store: StoreKind;
+  /**
+   * Model in the printed examples: the first tier of `LLM_ROUTES`, else a built-in gateway tier.
+   * @default "tier:fast"
+   */
+  exampleModel: string;
+}
+
+/** Model in the printed examples when `LLM_ROUTES` names no tier (a built-in gateway tier). */
+export const DEFAULT_EXAMPLE_MODEL = "tier:fast";
+
+function exampleModelFor(routes: string | undefined): string {
+  if (routes === undefined || routes.trim() === "") return DEFAULT_EXAMPLE_MODEL;
+  try {
+    const parsed: unknown = JSON.parse(routes);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return DEFAULT_EXAMPLE_MODEL;
+    }
+    const [firstTier] = Object.keys(parsed);
+    return firstTier === undefined ? DEFAULT_EXAMPLE_MODEL : `tier:${firstTier}`;
+  } catch {
+    // The gateway reports a malformed LLM_ROUTES itself, naming the variable.
+    return DEFAULT_EXAMPLE_MODEL;
+  }
 }
 
 const providerKeyVariables = {
@@ -104,5 +127,6 @@ export function readLocalPlatformSettings(environment: NodeJS.ProcessEnv): Local
     simulatedProviders,
     realProviders,
     store,
+    exampleModel: exampleModelFor(environment.LLM_ROUTES),
   };
 }
