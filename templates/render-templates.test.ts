@@ -55,9 +55,10 @@ describe("renderTemplates", () => {
     expect(fileContent(production, "eas.json")).toBe(fileContent(staging, "eas.json"));
   });
 
-  it("writes the stack's public values into the web .env.example", () => {
+  it("writes the stack's values into the web .env.example under the Vercel variable names", () => {
     expect(fileContent(staging, "apps/web/.env.example")).toContain(
-      "NEXT_PUBLIC_POSTHOG_KEY=phc_examplestagingkey\n",
+      "LLM_GATEWAY_URL=https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway\n" +
+        "NEXT_PUBLIC_POSTHOG_KEY=phc_examplestagingkey\n",
     );
   });
 

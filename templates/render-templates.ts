@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEasJson, type EasProfile, type ProfileValues } from "./eas-json";
-import { renderEnvExample } from "./env-example";
+import { mobileEnvironment, renderEnvExample, webEnvironment } from "./env-example";
 import { renderSupabaseConfig } from "./supabase-config";
 import { readTemplateStack, stackExists, type TemplateStack } from "./template-stack";
 
@@ -74,12 +74,12 @@ export function renderTemplates(root: string, stackName: string): RenderedTempla
       { path: `${mobileAppPath}/eas.json`, content: renderEasJson(profiles) },
       {
         path: `${mobileAppPath}/.env.example`,
-        content: renderEnvExample("EXPO_PUBLIC_", values, source),
+        content: renderEnvExample(mobileEnvironment(values), source),
       },
       copy("mobile/lib/analytics.ts.template", `${mobileAppPath}/lib/analytics.ts`),
       {
         path: `${webAppPath}/.env.example`,
-        content: renderEnvExample("NEXT_PUBLIC_", values, source),
+        content: renderEnvExample(webEnvironment(values), source),
       },
       copy("web/lib/analytics.ts.template", `${webAppPath}/lib/analytics.ts`),
       {

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { parseStackConfig, stackFileName } from "../infra/config-parse";
-import type { PlatformConfig } from "../infra/config-schema";
+import { formatConfigIssue, StackConfigError } from "../infra/config-errors";
+import { stackFileName } from "../infra/config-parse";
+import { platformConfigSchema, type PlatformConfig } from "../infra/config-schema";
 import { gatewayUrl } from "../infra/endpoints";
-import { engineConfigFromStackFile } from "../infra/plan/engine-config";
+import { secretKeys } from "../infra/secret-keys";
 
 /** What the templates need from one stack, read from its stack file without the Pulumi runtime. */
 export interface TemplateStack {
@@ -18,10 +19,26 @@ export interface TemplateStack {
   gatewayUrl: string;
 }
 
-function projectName(root: string): string {
-  const document = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as { name?: unknown };
-  if (typeof document?.name !== "string") throw new Error("Pulumi.yaml: name must be set");
-  return document.name;
+const secretKeySet = new Set<string>(secretKeys.map((secret) => secret.key));
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The non-secret `platform:` values of a stack file, keyed without the prefix. */
+function platformValues(text: string, stackFile: string): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new Error(`${stackFile}: not valid YAML (${(error as Error).message})`, { cause: error });
+  }
+  const config = isRecord(document) && isRecord(document["config"]) ? document["config"] : {};
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("platform:") && !secretKeySet.has(key))
+      .map(([key, value]) => [key.slice("platform:".length), value]),
+  );
 }
 
 /** Whether `Pulumi.<stackName>.yaml` exists under `root`. */
@@ -30,21 +47,25 @@ export function stackExists(root: string, stackName: string): boolean {
 }
 
 /**
- * Reads and validates `Pulumi.<stackName>.yaml` with the program's own schema; secrets are
- * neither needed nor read. Throws naming the file and key of every invalid value.
+ * Reads `Pulumi.<stackName>.yaml` and validates it with the program's own zod schema; secrets
+ * are neither needed nor read. Throws naming the file and key of every invalid value.
  */
 export function readTemplateStack(root: string, stackName: string): TemplateStack {
   const stackFile = stackFileName(stackName);
   if (!stackExists(root, stackName)) {
     throw new Error(`--stack ${stackName}: ${stackFile} does not exist in ${root}`);
   }
-  const engineConfig = engineConfigFromStackFile(readFileSync(join(root, stackFile), "utf8"), {
+  const input = platformValues(readFileSync(join(root, stackFile), "utf8"), stackFile);
+  const result = platformConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new StackConfigError(
+      result.error.issues.flatMap((issue) => formatConfigIssue(issue, { stackFile, input })),
+    );
+  }
+  return {
+    stackName,
     stackFile,
-    projectName: projectName(root),
-  });
-  const { platform } = parseStackConfig(
-    { stackName, ...engineConfig },
-    { allowMissingSecrets: true },
-  );
-  return { stackName, stackFile, platform, gatewayUrl: gatewayUrl(platform.supabase.projectRef) };
+    platform: result.data,
+    gatewayUrl: gatewayUrl(result.data.supabase.projectRef),
+  };
 }

@@ -1,0 +1,145 @@
+/**
+ * What the Pipelines component manages for one stack, as plain data: which GitHub secrets and
+ * variables, in which scope, under which names, and which workflow files. Kept pure so the
+ * "two stacks never manage the same GitHub resource" rule is testable without Pulumi.
+ */
+import {
+  environmentSecretNames,
+  environmentVariableNames,
+  repositorySecretNames,
+  repositoryVariableNames,
+} from "../workflows/github-names";
+import { renderWorkflowFiles, type RenderedFile } from "../workflows/rendered-files";
+import type { EnvironmentName, WorkflowSettings } from "../workflows/settings";
+
+/** The secret values a stack hands the Pipelines component, by role. */
+export type PipelineSecretSource =
+  | "vercelToken"
+  | "supabaseAccessToken"
+  | "supabaseDatabasePassword"
+  | "expoToken"
+  | "pulumiAccessToken"
+  | "slackWebhookUrl";
+
+/** The non-secret values, by role. */
+export type PipelineVariableSource =
+  | "vercelTeamId"
+  | "vercelProjectId"
+  | "supabaseProjectRef"
+  | "webUrl"
+  | "gatewayUrl"
+  | "uptimeRetries"
+  | "uptimeTimeoutSeconds";
+
+/** Where a secret or variable lives. */
+export type GitHubScope = "environment" | "repository";
+
+/** One Actions secret or variable the stack writes. */
+export interface PlannedValue<Source extends string> {
+  /** Name the workflows read. @example "VERCEL_TOKEN" */
+  name: string;
+  /** `environment`: scoped to the stack's environment; `repository`: repository-wide. */
+  scope: GitHubScope;
+  /** Which argument of the component supplies the value. */
+  source: Source;
+}
+
+/** Everything one stack manages on GitHub. */
+export interface PipelinesPlan {
+  /** The GitHub environment of the stack. */
+  environment: EnvironmentName;
+  secrets: PlannedValue<PipelineSecretSource>[];
+  variables: PlannedValue<PipelineVariableSource>[];
+  /** Workflow files, empty unless the stack manages them. */
+  workflowFiles: RenderedFile[];
+}
+
+/** Inputs of {@link planPipelines}. */
+export interface PipelinesPlanOptions {
+  environment: EnvironmentName;
+  /** Whether this stack writes the workflow files (exactly one stack per repository should). */
+  manageWorkflowFiles: boolean;
+  /** App paths and branch the workflow files are rendered for. */
+  workflowSettings: WorkflowSettings;
+  /** Whether a database password is available (`supabase db push` needs it). */
+  hasDatabasePassword: boolean;
+  /** Whether the stack knows its web URL (checked by the uptime workflow). */
+  hasWebUrl: boolean;
+}
+
+/** The GitHub resources one stack manages. */
+export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
+  const repositorySecrets = repositorySecretNames(options.environment);
+  const repositoryVariables = repositoryVariableNames(options.environment);
+  const secrets: PlannedValue<PipelineSecretSource>[] = [
+    { name: environmentSecretNames.vercelToken, scope: "environment", source: "vercelToken" },
+    {
+      name: environmentSecretNames.supabaseAccessToken,
+      scope: "environment",
+      source: "supabaseAccessToken",
+    },
+    ...(options.hasDatabasePassword
+      ? [
+          {
+            name: environmentSecretNames.supabaseDatabasePassword,
+            scope: "environment" as const,
+            source: "supabaseDatabasePassword" as const,
+          },
+        ]
+      : []),
+    { name: environmentSecretNames.expoToken, scope: "environment", source: "expoToken" },
+    {
+      name: environmentSecretNames.pulumiAccessToken,
+      scope: "environment",
+      source: "pulumiAccessToken",
+    },
+    { name: repositorySecrets.pulumiAccessToken, scope: "repository", source: "pulumiAccessToken" },
+    { name: repositorySecrets.slackWebhookUrl, scope: "repository", source: "slackWebhookUrl" },
+  ];
+  const webUrl = (name: string, scope: GitHubScope): PlannedValue<PipelineVariableSource>[] =>
+    options.hasWebUrl ? [{ name, scope, source: "webUrl" }] : [];
+  const variables: PlannedValue<PipelineVariableSource>[] = [
+    { name: environmentVariableNames.vercelOrgId, scope: "environment", source: "vercelTeamId" },
+    {
+      name: environmentVariableNames.vercelProjectId,
+      scope: "environment",
+      source: "vercelProjectId",
+    },
+    {
+      name: environmentVariableNames.supabaseProjectRef,
+      scope: "environment",
+      source: "supabaseProjectRef",
+    },
+    ...webUrl(environmentVariableNames.webUrl, "environment"),
+    { name: environmentVariableNames.gatewayUrl, scope: "environment", source: "gatewayUrl" },
+    ...webUrl(repositoryVariables.webUrl, "repository"),
+    { name: repositoryVariables.gatewayUrl, scope: "repository", source: "gatewayUrl" },
+    { name: repositoryVariables.uptimeRetries, scope: "repository", source: "uptimeRetries" },
+    {
+      name: repositoryVariables.uptimeTimeoutSeconds,
+      scope: "repository",
+      source: "uptimeTimeoutSeconds",
+    },
+  ];
+  return {
+    environment: options.environment,
+    secrets,
+    variables,
+    workflowFiles: options.manageWorkflowFiles ? renderWorkflowFiles(options.workflowSettings) : [],
+  };
+}
+
+/**
+ * One string per GitHub object the plan writes (`kind:scope:name`). Two stacks sharing a
+ * repository must have disjoint sets, or each `pulumi up` would overwrite the other's value.
+ */
+export function managedGitHubObjects(plan: PipelinesPlan): string[] {
+  const scoped = (scope: GitHubScope) =>
+    scope === "environment" ? plan.environment : "repository";
+  return [
+    `environment:${plan.environment}`,
+    ...plan.secrets.map((secret) => `secret:${scoped(secret.scope)}:${secret.name}`),
+    ...plan.variables.map((variable) => `variable:${scoped(variable.scope)}:${variable.name}`),
+    ...plan.workflowFiles.map((file) => `file:${file.path}`),
+  ];
+}

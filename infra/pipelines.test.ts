@@ -1,0 +1,208 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { installRecordingMocks, promiseOf } from "../test/pulumi";
+import { renderWorkflowFiles } from "../workflows/rendered-files";
+import { Pipelines, type PipelinesArgs } from "./pipelines";
+
+const recorder = installRecordingMocks({ stack: "staging" });
+
+const types = {
+  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  branchPolicy:
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+  environmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+  environmentVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+  repositorySecret: "github:index/actionsSecret:ActionsSecret",
+  repositoryVariable: "github:index/actionsVariable:ActionsVariable",
+  file: "github:index/repositoryFile:RepositoryFile",
+};
+
+/** Plain strings on purpose: the component must make every one of them a secret. */
+const plaintextSecrets = {
+  vercelToken: "vercel-plaintext",
+  supabaseAccessToken: "sbp_plaintext",
+  supabaseDatabasePassword: "database-plaintext",
+  expoToken: "expo-plaintext",
+  pulumiAccessToken: "pul-plaintext",
+  slackWebhookUrl: "https://hooks.slack.example/plaintext",
+};
+
+function args(overrides: Partial<PipelinesArgs>): PipelinesArgs {
+  return {
+    repository: "ai-platform",
+    environment: "staging",
+    branch: "main",
+    productionReviewerIds: [],
+    webAppPath: "apps/web",
+    mobileAppPath: "apps/mobile",
+    secrets: plaintextSecrets,
+    vercelTeamId: "team_example",
+    vercelProjectId: "prj_example",
+    supabaseProjectRef: "abcdefghijklmnopqrst",
+    gatewayUrl: "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
+    uptimeRetries: 2,
+    uptimeTimeoutSeconds: 10,
+    ...overrides,
+  };
+}
+
+let staging: Pipelines;
+let production: Pipelines;
+
+beforeAll(async () => {
+  staging = new Pipelines("staging-pipelines", args({ manageWorkflowFiles: true }));
+  production = new Pipelines(
+    "production-pipelines",
+    args({
+      environment: "production",
+      productionReviewerIds: [1234567],
+      manageWorkflowFiles: false,
+      webUrl: "https://ai-platform-web-production.vercel.app",
+    }),
+  );
+  await recorder.settled();
+});
+
+function childrenOf(component: Pipelines, type: string) {
+  return promiseOf(component.urn).then((urn) =>
+    recorder.ofType(type).filter((resource) => resource.parent === urn),
+  );
+}
+
+describe("Pipelines environments", () => {
+  it("creates the stack's environment", async () => {
+    const [environment] = await childrenOf(staging, types.environment);
+    expect(environment?.inputs).toMatchObject({
+      repository: "ai-platform",
+      environment: "staging",
+    });
+  });
+
+  it("requires a reviewer in production", async () => {
+    const [environment] = await childrenOf(production, types.environment);
+    expect(environment?.inputs["reviewers"]).toEqual([{ users: [1234567] }]);
+  });
+
+  it("prevents self-review in production", async () => {
+    const [environment] = await childrenOf(production, types.environment);
+    expect(environment?.inputs).toMatchObject({ preventSelfReview: true, canAdminsBypass: false });
+  });
+
+  it("lets production deploy only from the deploy branch", async () => {
+    const [environment] = await childrenOf(production, types.environment);
+    const [policy] = await childrenOf(production, types.branchPolicy);
+    expect(environment?.inputs["deploymentBranchPolicy"]).toEqual({
+      protectedBranches: false,
+      customBranchPolicies: true,
+    });
+    expect(policy?.inputs).toMatchObject({ environment: "production", branchPattern: "main" });
+  });
+
+  it("leaves staging open to every branch, for pull request previews", async () => {
+    const [environment] = await childrenOf(staging, types.environment);
+    expect(environment?.inputs["reviewers"]).toEqual([]);
+    expect(await childrenOf(staging, types.branchPolicy)).toEqual([]);
+  });
+
+  it("refuses a production environment without reviewers, naming the key", () => {
+    expect(
+      () =>
+        new Pipelines("unreviewed", args({ environment: "production", productionReviewerIds: [] })),
+    ).toThrow("platform:github.productionReviewerIds must list at least one");
+  });
+});
+
+describe("Pipelines secrets", () => {
+  it("writes the deploy credentials into the environment", async () => {
+    const secrets = await childrenOf(staging, types.environmentSecret);
+    expect(secrets.map((secret) => secret.inputs["secretName"]).sort()).toEqual([
+      "EXPO_TOKEN",
+      "PULUMI_ACCESS_TOKEN",
+      "SUPABASE_ACCESS_TOKEN",
+      "SUPABASE_DB_PASSWORD",
+      "VERCEL_TOKEN",
+    ]);
+  });
+
+  it("writes only this environment's prefixed repository secrets", async () => {
+    const secrets = await childrenOf(production, types.repositorySecret);
+    expect(secrets.map((secret) => secret.inputs["secretName"]).sort()).toEqual([
+      "PRODUCTION_PULUMI_ACCESS_TOKEN",
+      "PRODUCTION_SLACK_WEBHOOK_URL",
+    ]);
+  });
+
+  it("marks every secret value a Pulumi secret", async () => {
+    const secrets = [
+      ...(await childrenOf(staging, types.environmentSecret)),
+      ...(await childrenOf(staging, types.repositorySecret)),
+      ...(await childrenOf(production, types.environmentSecret)),
+      ...(await childrenOf(production, types.repositorySecret)),
+    ];
+    expect(secrets).toHaveLength(14);
+    for (const secret of secrets) expect(secret.secretInputs).toContain("value");
+  });
+
+  it("never uses the deprecated plaintextValue", async () => {
+    const secrets = [
+      ...(await childrenOf(staging, types.environmentSecret)),
+      ...(await childrenOf(staging, types.repositorySecret)),
+    ];
+    for (const secret of secrets) expect(secret.inputs).not.toHaveProperty("plaintextValue");
+  });
+});
+
+describe("Pipelines variables", () => {
+  it("writes the environment's deploy variables", async () => {
+    const variables = await childrenOf(staging, types.environmentVariable);
+    expect(
+      Object.fromEntries(
+        variables.map((variable) => [variable.inputs["variableName"], variable.inputs["value"]]),
+      ),
+    ).toEqual({
+      VERCEL_ORG_ID: "team_example",
+      VERCEL_PROJECT_ID: "prj_example",
+      SUPABASE_PROJECT_REF: "abcdefghijklmnopqrst",
+      GATEWAY_URL: "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
+    });
+  });
+
+  it("writes the uptime variables under the environment's prefix", async () => {
+    const variables = await childrenOf(production, types.repositoryVariable);
+    expect(
+      Object.fromEntries(
+        variables.map((variable) => [variable.inputs["variableName"], variable.inputs["value"]]),
+      ),
+    ).toEqual({
+      PRODUCTION_WEB_URL: "https://ai-platform-web-production.vercel.app",
+      PRODUCTION_GATEWAY_URL: "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
+      PRODUCTION_UPTIME_RETRIES: "2",
+      PRODUCTION_UPTIME_TIMEOUT_SECONDS: "10",
+    });
+  });
+});
+
+describe("Pipelines workflow files", () => {
+  it("writes every rendered workflow when enabled", async () => {
+    const files = await childrenOf(staging, types.file);
+    expect(
+      Object.fromEntries(files.map((file) => [file.inputs["file"], file.inputs["content"]])),
+    ).toEqual(Object.fromEntries(renderWorkflowFiles().map((file) => [file.path, file.content])));
+  });
+
+  it("writes them to the configured branch", async () => {
+    const files = await childrenOf(staging, types.file);
+    for (const file of files)
+      expect(file.inputs).toMatchObject({ branch: "main", repository: "ai-platform" });
+  });
+
+  it("writes no workflow file when disabled", async () => {
+    expect(await childrenOf(production, types.file)).toEqual([]);
+    expect(production.workflowFiles).toEqual([]);
+  });
+
+  it("names children after the component", async () => {
+    const urn = await promiseOf(staging.urn);
+    const children = recorder.resources.filter((resource) => resource.parent === urn);
+    for (const resource of children) expect(resource.name).toMatch(/^staging-pipelines-/);
+  });
+});
