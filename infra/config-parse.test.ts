@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isStackConfigError } from "./config-errors";
 import { parseStackConfig, type RawStackConfig } from "./config-parse";
-import { engineConfigFromStackFile } from "./plan/engine-config";
+import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
 import { secretKeys } from "./secret-keys";
 
 const repositoryRoot = join(__dirname, "..");

@@ -45,83 +45,106 @@ const upstashRegion = z.enum(upstashRegions, {
   error: `must be one of ${upstashRegions.join(", ")}`,
 });
 
-const upstashSchema = z.strictObject({
-  databaseName: z.string({ error: "must be a database name" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    error: "must be lowercase letters, digits and dashes (at most 63)",
-  }),
-  primaryRegion: upstashRegion,
-  readRegions: z.array(upstashRegion, { error: "must be a list of regions" }).default([]),
-  eviction: boolean.default(true),
-});
+const upstashSchema = z.strictObject(
+  {
+    databaseName: z
+      .string({ error: "must be a database name" })
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+        error: "must be lowercase letters, digits and dashes (at most 63)",
+      }),
+    primaryRegion: upstashRegion,
+    readRegions: z.array(upstashRegion, { error: "must be a list of regions" }).default([]),
+    eviction: boolean.default(true),
+  },
+  { error: "must be a map: { databaseName, primaryRegion, readRegions, eviction }" },
+);
 
 const cloudflareSchema = z
-  .strictObject({
-    accountId: cloudflareId("a Cloudflare account id"),
-    zoneId: cloudflareId("a Cloudflare zone id").optional(),
-    routePattern: z
-      .string({ error: "must be a route pattern such as api.example.com/definitions/*" })
-      .regex(/^[^\s/]+\/\S*$/, {
-        error: "must be a route pattern such as api.example.com/definitions/*",
-      })
-      .optional(),
-    workerName: z.string({ error: "must be a Worker name" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-      error: "must be lowercase letters, digits and dashes (at most 63)",
-    }),
-    kvNamespaceTitle: text("a KV namespace title"),
-  })
+  .strictObject(
+    {
+      accountId: cloudflareId("a Cloudflare account id"),
+      zoneId: cloudflareId("a Cloudflare zone id").optional(),
+      routePattern: z
+        .string({ error: "must be a route pattern such as api.example.com/definitions/*" })
+        .regex(/^[^\s/]+\/\S*$/, {
+          error: "must be a route pattern such as api.example.com/definitions/*",
+        })
+        .optional(),
+      workerName: z.string({ error: "must be a Worker name" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+        error: "must be lowercase letters, digits and dashes (at most 63)",
+      }),
+      kvNamespaceTitle: text("a KV namespace title"),
+    },
+    { error: "must be a map: { accountId, zoneId?, routePattern?, workerName, kvNamespaceTitle }" },
+  )
   .refine((value) => value.routePattern === undefined || value.zoneId !== undefined, {
     error: "is set but platform:cloudflare.zoneId is not (a route needs a zone)",
     path: ["routePattern"],
   });
 
-const vercelSchema = z.strictObject({
-  teamId: z
-    .string({ error: "must be a Vercel team id such as team_abc123" })
-    .regex(/^team_[A-Za-z0-9]+$/, { error: "must be a Vercel team id such as team_abc123" }),
-  projectName: z
-    .string({ error: "must be a Vercel project name" })
-    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, {
-      error: "must be lowercase letters, digits, dots, dashes and underscores",
-    }),
-  framework: text("a Vercel framework preset such as nextjs"),
-  rootDirectory: text("a directory inside the repository, such as apps/web"),
-  gitRepository: z
-    .string({ error: "must be a GitHub repository as owner/name" })
-    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
-      error: "must be a GitHub repository as owner/name",
-    })
-    .optional(),
-  environmentTargets: z
-    .array(z.enum(vercelTargets, { error: `must be one of ${vercelTargets.join(", ")}` }), {
-      error: "must be a list of Vercel targets",
-    })
-    .min(1, { error: "must name at least one Vercel target" }),
-});
+const vercelSchema = z.strictObject(
+  {
+    teamId: z
+      .string({ error: "must be a Vercel team id such as team_abc123" })
+      .regex(/^team_[A-Za-z0-9]+$/, { error: "must be a Vercel team id such as team_abc123" }),
+    projectName: z
+      .string({ error: "must be a Vercel project name" })
+      .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, {
+        error: "must be lowercase letters, digits, dots, dashes and underscores",
+      }),
+    framework: text("a Vercel framework preset such as nextjs"),
+    rootDirectory: text("a directory inside the repository, such as apps/web"),
+    gitRepository: z
+      .string({ error: "must be a GitHub repository as owner/name" })
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+        error: "must be a GitHub repository as owner/name",
+      })
+      .optional(),
+    environmentTargets: z
+      .array(z.enum(vercelTargets, { error: `must be one of ${vercelTargets.join(", ")}` }), {
+        error: "must be a list of Vercel targets",
+      })
+      .min(1, { error: "must name at least one Vercel target" }),
+  },
+  {
+    error:
+      "must be a map: { teamId, projectName, framework, rootDirectory, gitRepository?, environmentTargets }",
+  },
+);
 
-const supabaseSchema = z.strictObject({
-  projectRef: z
-    .string({ error: "must be a Supabase project ref (20 lowercase letters)" })
-    .regex(/^[a-z]{20}$/, { error: "must be a Supabase project ref (20 lowercase letters)" }),
-  verifyJwt: boolean.default(false),
-  pinnedArtifactSha256: z
-    .string({ error: "must be a SHA-256 digest (64 hexadecimal characters)" })
-    .regex(/^[0-9a-f]{64}$/, { error: "must be a SHA-256 digest (64 hexadecimal characters)" })
-    .optional(),
-});
+const supabaseSchema = z.strictObject(
+  {
+    projectRef: z
+      .string({ error: "must be a Supabase project ref (20 lowercase letters)" })
+      .regex(/^[a-z]{20}$/, { error: "must be a Supabase project ref (20 lowercase letters)" }),
+    verifyJwt: boolean.default(false),
+    pinnedArtifactSha256: z
+      .string({ error: "must be a SHA-256 digest (64 hexadecimal characters)" })
+      .regex(/^[0-9a-f]{64}$/, { error: "must be a SHA-256 digest (64 hexadecimal characters)" })
+      .optional(),
+  },
+  { error: "must be a map: { projectRef, verifyJwt, pinnedArtifactSha256? }" },
+);
 
-const githubSchema = z.strictObject({
-  owner: text("a GitHub user or organization"),
-  repository: text("a GitHub repository name"),
-  branch: text("a branch name").default("main"),
-  manageWorkflowFiles: boolean.default(true),
-  productionReviewerIds: z
-    .array(positiveInteger("a numeric GitHub user or team id"), {
-      error: "must be a list of numeric GitHub user or team ids",
-    })
-    .default([]),
-  webAppPath: text("a path inside the repository").default("apps/web"),
-  mobileAppPath: text("a path inside the repository").default("apps/mobile"),
-});
+const githubSchema = z.strictObject(
+  {
+    owner: text("a GitHub user or organization"),
+    repository: text("a GitHub repository name"),
+    branch: text("a branch name").default("main"),
+    manageWorkflowFiles: boolean.default(true),
+    productionReviewerIds: z
+      .array(positiveInteger("a numeric GitHub user or team id"), {
+        error: "must be a list of numeric GitHub user or team ids",
+      })
+      .default([]),
+    webAppPath: text("a path inside the repository").default("apps/web"),
+    mobileAppPath: text("a path inside the repository").default("apps/mobile"),
+  },
+  {
+    error:
+      "must be a map: { owner, repository, branch, manageWorkflowFiles, productionReviewerIds, webAppPath, mobileAppPath }",
+  },
+);
 
 const routeCandidateSchema = z.strictObject({
   provider: z.enum(llmProviders, { error: `must be one of ${llmProviders.join(", ")}` }),
@@ -144,48 +167,65 @@ const nonNegativeNumber = z
   .number({ error: "must be a number of US dollars" })
   .nonnegative({ error: "must be zero or more US dollars" });
 
-const llmSchema = z.strictObject({
-  routes: z.record(z.string(), routeSchema, { error: "must map tier names to routes" }),
-  prices: z.record(
-    z.string(),
-    z.strictObject({ inputPerMillion: nonNegativeNumber, outputPerMillion: nonNegativeNumber }),
-    { error: "must map model names to {inputPerMillion, outputPerMillion}" },
-  ),
-  expensiveTiers: z.array(z.string(), { error: "must be a list of tier names" }).default([]),
-});
+const llmSchema = z.strictObject(
+  {
+    routes: z.record(z.string(), routeSchema, { error: "must map tier names to routes" }),
+    prices: z.record(
+      z.string(),
+      z.strictObject({ inputPerMillion: nonNegativeNumber, outputPerMillion: nonNegativeNumber }),
+      { error: "must map model names to {inputPerMillion, outputPerMillion}" },
+    ),
+    expensiveTiers: z.array(z.string(), { error: "must be a list of tier names" }).default([]),
+  },
+  { error: "must be a map: { routes, prices, expensiveTiers }" },
+);
 
-const budgetSchema = z.strictObject({
-  dailyUsd: z
-    .number({ error: "must be a positive number" })
-    .positive({ error: "must be a positive number" }),
-});
+const budgetSchema = z.strictObject(
+  {
+    dailyUsd: z
+      .number({ error: "must be a positive number" })
+      .positive({ error: "must be a positive number" }),
+  },
+  { error: "must be a map: { dailyUsd }" },
+);
 
-const cacheSchema = z.strictObject({
-  responseTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
-  embeddingTtlSeconds: positiveInteger("a positive whole number of seconds").default(604800),
-  definitionsEdgeTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
-});
+const cacheSchema = z.strictObject(
+  {
+    responseTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
+    embeddingTtlSeconds: positiveInteger("a positive whole number of seconds").default(604800),
+    definitionsEdgeTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
+  },
+  {
+    error: "must be a map: { responseTtlSeconds, embeddingTtlSeconds, definitionsEdgeTtlSeconds }",
+  },
+);
 
-const uptimeSchema = z.strictObject({
-  intervalMinutes: positiveInteger("a whole number of minutes, at least 5")
-    .min(5, { error: "must be a whole number of minutes, at least 5" })
-    .default(5),
-  retries: z
-    .number({ error: "must be a whole number, zero or more" })
-    .int({ error: "must be a whole number, zero or more" })
-    .nonnegative({ error: "must be a whole number, zero or more" })
-    .default(2),
-  timeoutSeconds: positiveInteger("a positive whole number of seconds").default(10),
-});
+const uptimeSchema = z.strictObject(
+  {
+    intervalMinutes: positiveInteger("a whole number of minutes, at least 5")
+      .min(5, { error: "must be a whole number of minutes, at least 5" })
+      .default(5),
+    retries: z
+      .number({ error: "must be a whole number, zero or more" })
+      .int({ error: "must be a whole number, zero or more" })
+      .nonnegative({ error: "must be a whole number, zero or more" })
+      .default(2),
+    timeoutSeconds: positiveInteger("a positive whole number of seconds").default(10),
+  },
+  { error: "must be a map: { intervalMinutes, retries, timeoutSeconds }" },
+);
 
-const posthogSchema = z.strictObject({
-  host: z
-    .url({ error: "must be an https URL", protocol: /^https$/ })
-    .default("https://us.i.posthog.com"),
-  projectKey: z
-    .string({ error: "must be a PostHog project key such as phc_..." })
-    .regex(/^phc_[A-Za-z0-9]+$/, { error: "must be a PostHog project key such as phc_..." }),
-});
+const posthogSchema = z.strictObject(
+  {
+    host: z
+      .url({ error: "must be an https URL", protocol: /^https$/ })
+      .default("https://us.i.posthog.com"),
+    projectKey: z
+      .string({ error: "must be a PostHog project key such as phc_..." })
+      .regex(/^phc_[A-Za-z0-9]+$/, { error: "must be a PostHog project key such as phc_..." }),
+  },
+  { error: "must be a map: { host, projectKey }" },
+);
 
 /** The whole `platform` namespace, keyed without the `platform:` prefix. */
 export const platformConfigSchema = z.strictObject({

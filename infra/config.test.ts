@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { installRecordingMocks, isSecretOutput, promiseOf, setStackConfig } from "../test/pulumi";
 import { loadStackConfig, missingSecretPlaceholder } from "./config";
-import { engineConfigFromStackFile } from "./plan/engine-config";
+import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
 
 installRecordingMocks({ stack: "staging" });
 

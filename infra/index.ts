@@ -1,0 +1,112 @@
+/**
+ * The Pulumi program: one stack = one environment (staging or production).
+ *
+ * Order matters only in one place: the config is loaded and validated first, so a bad value
+ * stops the program before any resource is registered.
+ */
+import { CacheStore } from "./cache-store";
+import { loadStackConfig } from "./config";
+import { EdgeCache } from "./edge-cache";
+import { edgeCacheSources } from "./edge-cache-sources";
+import { definitionsBaseUrl } from "./endpoints";
+import { createProviders } from "./providers";
+import { WebApp } from "./web-app";
+
+const config = loadStackConfig();
+const providers = createProviders(config);
+const protect = config.protectData;
+
+const cacheStore = new CacheStore(
+  "cache",
+  {
+    databaseName: config.upstash.databaseName,
+    primaryRegion: config.upstash.primaryRegion,
+    readRegions: config.upstash.readRegions,
+    eviction: config.upstash.eviction,
+    protect,
+  },
+  { providers: [providers.upstash] },
+);
+
+const sources = edgeCacheSources();
+const edgeCache = new EdgeCache(
+  "edge",
+  {
+    accountId: config.cloudflare.accountId,
+    zoneId: config.cloudflare.zoneId,
+    routePattern: config.cloudflare.routePattern,
+    workerName: config.cloudflare.workerName,
+    kvNamespaceTitle: config.cloudflare.kvNamespaceTitle,
+    workerContent: sources.workerContent,
+    mainModule: sources.mainModule,
+    definitions: sources.definitions,
+    definitionsEdgeTtlSeconds: config.cache.definitionsEdgeTtlSeconds,
+    protect,
+  },
+  { providers: [providers.cloudflare] },
+);
+
+const webApp = new WebApp(
+  "web",
+  {
+    teamId: config.vercel.teamId,
+    projectName: config.vercel.projectName,
+    framework: config.vercel.framework,
+    rootDirectory: config.vercel.rootDirectory,
+    gitRepository: config.vercel.gitRepository,
+    environmentTargets: config.vercel.environmentTargets,
+    redisRestUrl: cacheStore.restUrl,
+    redisRestToken: cacheStore.restToken,
+    gatewayUrl: config.gatewayUrl,
+    posthogKey: config.posthog.projectKey,
+    posthogHost: config.posthog.host,
+    protect,
+  },
+  { providers: [providers.vercel] },
+);
+
+// ---------------------------------------------------------------------------------------------
+// SEAM: EdgeFunctions (infra/edge-functions.ts) - the gateway's Supabase secrets and deployment.
+// Add here, wired from `config` and `cacheStore` (restUrl, restToken), e.g.
+//   const edgeFunctions = new EdgeFunctions("functions", edgeFunctionsArgsFromConfig(config, cacheStore));
+// and export its outputs below (artifactSha256).
+// ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// SEAM: Pipelines (infra/pipelines.ts) - GitHub workflow files, Actions secrets/variables and
+// environments. Add here with `{ providers: [providers.github] }`, wired from `config`
+// (config.secrets.*: vercelApiToken, supabaseAccessToken, expoToken, pulumiAccessToken,
+// slackWebhookUrl), `webApp.projectId`, `config.gatewayUrl` and `config.uptime`, and export
+// its outputs below.
+// ---------------------------------------------------------------------------------------------
+
+/** The environment this stack deploys. */
+export const environment = config.environment;
+/** The LLM gateway's public URL. */
+export const gatewayUrl = config.gatewayUrl;
+/** Upstash database id. */
+export const redisDatabaseId = cacheStore.databaseId;
+/** Upstash database host. */
+export const redisEndpoint = cacheStore.endpoint;
+/** `UPSTASH_REDIS_REST_URL` (secret: `pulumi stack output --show-secrets redisRestUrl`). */
+export const redisRestUrl = cacheStore.restUrl;
+/** `UPSTASH_REDIS_REST_TOKEN` (secret). */
+export const redisRestToken = cacheStore.restToken;
+/** Read-only REST token (secret). */
+export const redisReadOnlyRestToken = cacheStore.readOnlyRestToken;
+/** `REDIS_URL` for TCP clients (secret). */
+export const redisUrl = cacheStore.redisUrl;
+/** Cloudflare KV namespace holding the definitions. */
+export const definitionsKvNamespaceId = edgeCache.kvNamespaceId;
+/** The edge-cache Worker's script name. */
+export const edgeCacheWorkerName = edgeCache.workerName;
+/** Where definitions are served, when a route is configured. */
+export const definitionsUrl = definitionsBaseUrl(config.cloudflare.routePattern);
+/** Cache ruleset id, when a zone is configured. */
+export const definitionsCacheRulesetId = edgeCache.cacheRulesetId;
+/** Vercel project id. */
+export const webProjectId = webApp.projectId;
+/** Vercel project name. */
+export const webProjectName = webApp.projectName;
+/** Environment variables set on the Vercel project. */
+export const webEnvironmentVariables = webApp.variableKeys;
