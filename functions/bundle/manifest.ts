@@ -1,9 +1,15 @@
 // The artifact manifest written next to each bundled function, and the one definition of the
-// artifact hash. The deploy provider imports this module too, so it runs in Node and in the
-// serialized dynamic provider: it uses only `node:` built-ins and functions of this file.
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import * as path from "node:path";
+// artifact hash. The deploy provider calls these functions, and Pulumi serializes the provider's
+// closure into the state: a captured module binding of a built-in cannot be serialized under every
+// loader (vitest's module runner wraps it), so built-ins are looked up when a function runs.
+
+function builtins() {
+  return {
+    crypto: process.getBuiltinModule("node:crypto"),
+    fs: process.getBuiltinModule("node:fs/promises"),
+    path: process.getBuiltinModule("node:path"),
+  };
+}
 
 /** File name of the manifest inside an artifact directory. */
 export const manifestFileName = "manifest.json";
@@ -38,7 +44,7 @@ export interface ArtifactManifest {
 
 /** Hex SHA-256 of bytes or a UTF-8 string. */
 export function sha256Hex(content: string | Uint8Array): string {
-  return createHash("sha256").update(content).digest("hex");
+  return builtins().crypto.createHash("sha256").update(content).digest("hex");
 }
 
 /**
@@ -70,10 +76,11 @@ export async function readVerifiedArtifact(
   directory: string,
   expectedSha256?: string,
 ): Promise<VerifiedArtifact> {
+  const { fs, path } = builtins();
   const manifestPath = path.join(directory, manifestFileName);
   let manifest: ArtifactManifest;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, "utf8")) as ArtifactManifest;
+    manifest = JSON.parse(await fs.readFile(manifestPath, "utf8")) as ArtifactManifest;
   } catch (error) {
     throw new Error(
       `cannot read artifact manifest ${manifestPath}: ${error instanceof Error ? error.message : String(error)}`,
@@ -86,7 +93,7 @@ export async function readVerifiedArtifact(
   }
   const contents: VerifiedArtifact["contents"] = [];
   for (const file of manifest.files) {
-    const bytes = new Uint8Array(await readFile(path.join(directory, file.path)));
+    const bytes = new Uint8Array(await fs.readFile(path.join(directory, file.path)));
     if (sha256Hex(bytes) !== file.sha256 || bytes.byteLength !== file.size) {
       throw new Error(`${path.join(directory, file.path)} does not match ${manifestPath}`);
     }

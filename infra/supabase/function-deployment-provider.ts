@@ -3,7 +3,6 @@
 // only when the artifact hash or `verify_jwt` changes. Pulumi serializes this object into the state,
 // so it captures only functions and `node:` built-ins.
 import type * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
 import { readVerifiedArtifact } from "../../functions/bundle/manifest";
 import { isSupabaseManagementError, managementRequest } from "./management-request";
 
@@ -50,7 +49,10 @@ function functionPath(inputs: Pick<FunctionDeploymentInputs, "projectRef" | "slu
 async function deployArtifact(
   inputs: FunctionDeploymentInputs,
 ): Promise<FunctionDeploymentOutputs> {
-  const directory = path.resolve(process.cwd(), inputs.artifactDirectory);
+  // Looked up here, not imported: see functions/bundle/manifest.ts.
+  const directory = process
+    .getBuiltinModule("node:path")
+    .resolve(process.cwd(), inputs.artifactDirectory);
   const artifact = await readVerifiedArtifact(directory, inputs.artifactSha256);
   const form = new FormData();
   form.append(

@@ -1,0 +1,161 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { supabaseFunctions } from "../functions/bundle/supabase-functions";
+import type { StackConfig } from "./config";
+import { isMockRuntime } from "./config";
+import { gatewayUrl } from "./endpoints";
+import { SupabaseFunctionDeployment } from "./supabase/function-deployment";
+import { gatewaySettingsEnvironment, type GatewaySettings } from "./supabase/gateway-environment";
+import { resolveArtifact } from "./supabase/resolve-artifact";
+import { SupabaseSecrets } from "./supabase/secrets";
+
+/** Arguments of {@link EdgeFunctions}. */
+export interface EdgeFunctionsArgs {
+  /**
+   * Supabase project ref, from `platform:supabase.projectRef`.
+   * @example "abcdefghijklmnopqrst"
+   */
+  projectRef: pulumi.Input<string>;
+  /** Management API personal access token, `platform:supabaseAccessToken` (kept secret). */
+  accessToken: pulumi.Input<string>;
+  /**
+   * Whether Supabase requires a JWT before invoking the gateway, `platform:supabase.verifyJwt`.
+   * The gateway checks its own keys (`GATEWAY_API_KEYS`), so this is normally off.
+   * @default false
+   */
+  verifyJwt?: pulumi.Input<boolean>;
+  /**
+   * Deploy this earlier build instead of the current one (rollback),
+   * `platform:supabase.pinnedArtifactSha256`. Its files must be in
+   * `.artifacts/llm-gateway/<sha256>/` (or be the current build).
+   * @example "3f1c...e9" (64 hex digits, from a manifest.json or a previous `artifactSha256` output)
+   */
+  pinnedArtifactSha256?: string;
+  /** Upstash REST URL, from the CacheStore component: `UPSTASH_REDIS_REST_URL`. */
+  upstashRedisRestUrl: pulumi.Input<string>;
+  /** Upstash REST token, from the CacheStore component (a secret): `UPSTASH_REDIS_REST_TOKEN`. */
+  upstashRedisRestToken: pulumi.Input<string>;
+  /** `platform:anthropicApiKey`: `ANTHROPIC_API_KEY`. */
+  anthropicApiKey: pulumi.Input<string>;
+  /** `platform:openaiApiKey`: `OPENAI_API_KEY`. */
+  openaiApiKey: pulumi.Input<string>;
+  /** `platform:gatewayApiKeys` (comma-separated): `GATEWAY_API_KEYS`. */
+  gatewayApiKeys: pulumi.Input<string>;
+  /** Routes, prices, budget, cache TTLs and PostHog settings from the stack config. */
+  settings: GatewaySettings;
+  /**
+   * Management API base URL.
+   * @default "https://api.supabase.com"
+   */
+  apiUrl?: pulumi.Input<string>;
+  /**
+   * Repository root, where `dist/functions/` and `.artifacts/` live.
+   * @default the folder above `infra/`
+   */
+  repositoryRoot?: string;
+}
+
+const gatewaySource = supabaseFunctions.find((source) => source.name === "llm-gateway");
+
+/**
+ * The Supabase side of the platform: the gateway's secrets (wired from Upstash and config) and
+ * the gateway deployed from a content-hashed artifact, so both stacks run the same bytes.
+ */
+export class EdgeFunctions extends pulumi.ComponentResource {
+  /** Hash of the deployed gateway artifact (its `manifest.json` `sha256`). */
+  readonly artifactSha256: pulumi.Output<string>;
+  /** Public URL of the gateway. */
+  readonly gatewayUrl: pulumi.Output<string>;
+  /** Names of the secrets this stack manages on the project. */
+  readonly secretNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: EdgeFunctionsArgs, options?: pulumi.ComponentResourceOptions) {
+    super("platform:supabase:EdgeFunctions", name, {}, options);
+    if (!gatewaySource)
+      throw new Error("functions/bundle/supabase-functions.ts lists no llm-gateway");
+
+    const artifact = pulumi.output(
+      resolveArtifact({
+        repositoryRoot: args.repositoryRoot ?? path.resolve(__dirname, ".."),
+        source: gatewaySource,
+        pinnedSha256: args.pinnedArtifactSha256,
+        allowMissingPin: isMockRuntime(),
+        log: (message) => pulumi.log.info(message, this),
+      }),
+    );
+
+    const values: Record<string, pulumi.Input<string>> = {
+      ...gatewaySettingsEnvironment(args.settings),
+      UPSTASH_REDIS_REST_URL: args.upstashRedisRestUrl,
+      UPSTASH_REDIS_REST_TOKEN: args.upstashRedisRestToken,
+      ANTHROPIC_API_KEY: args.anthropicApiKey,
+      OPENAI_API_KEY: args.openaiApiKey,
+      GATEWAY_API_KEYS: args.gatewayApiKeys,
+    };
+    const secrets = new SupabaseSecrets(
+      `${name}-secrets`,
+      { projectRef: args.projectRef, accessToken: args.accessToken, values, apiUrl: args.apiUrl },
+      { parent: this },
+    );
+
+    // Secrets first, so the first request to a new deployment already sees its environment.
+    const deployment = new SupabaseFunctionDeployment(
+      `${name}-${gatewaySource.name}`,
+      {
+        projectRef: args.projectRef,
+        accessToken: args.accessToken,
+        slug: gatewaySource.name,
+        artifactSha256: artifact.sha256,
+        artifactDirectory: artifact.directory,
+        verifyJwt: args.verifyJwt ?? false,
+        apiUrl: args.apiUrl,
+      },
+      { parent: this, dependsOn: [secrets] },
+    );
+
+    this.artifactSha256 = deployment.artifactSha256;
+    this.gatewayUrl = pulumi.output(args.projectRef).apply(gatewayUrl);
+    this.secretNames = pulumi.output(Object.keys(values).sort());
+    this.registerOutputs({
+      artifactSha256: this.artifactSha256,
+      gatewayUrl: this.gatewayUrl,
+      secretNames: this.secretNames,
+    });
+  }
+}
+
+/** The CacheStore outputs the gateway needs. */
+export interface GatewayCacheOutputs {
+  /** Upstash REST URL. */
+  restUrl: pulumi.Input<string>;
+  /** Upstash REST token (secret). */
+  restToken: pulumi.Input<string>;
+}
+
+/** Builds {@link EdgeFunctionsArgs} from the stack config and the CacheStore's outputs. */
+export function edgeFunctionsArgsFromConfig(
+  config: StackConfig,
+  cache: GatewayCacheOutputs,
+): EdgeFunctionsArgs {
+  return {
+    projectRef: config.supabase.projectRef,
+    accessToken: config.secrets.supabaseAccessToken,
+    verifyJwt: config.supabase.verifyJwt,
+    pinnedArtifactSha256: config.supabase.pinnedArtifactSha256,
+    upstashRedisRestUrl: cache.restUrl,
+    upstashRedisRestToken: cache.restToken,
+    anthropicApiKey: config.secrets.anthropicApiKey,
+    openaiApiKey: config.secrets.openaiApiKey,
+    gatewayApiKeys: config.secrets.gatewayApiKeys,
+    settings: {
+      routes: config.llm.routes,
+      prices: config.llm.prices,
+      expensiveTiers: config.llm.expensiveTiers,
+      dailyCapUsd: config.budget.dailyUsd,
+      responseCacheTtlSeconds: config.cache.responseTtlSeconds,
+      embeddingCacheTtlSeconds: config.cache.embeddingTtlSeconds,
+      posthogHost: config.posthog.host,
+      posthogKey: config.posthog.projectKey,
+    },
+  };
+}
