@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomIdentifier } from "./deterministic-text";
+import { answerWords, randomIdentifier } from "./deterministic-text";
+import { conversationFingerprint, plainMessages } from "./conversation";
 import { FaultController } from "./fault-controller";
 import {
   anthropicError,
@@ -360,4 +361,12 @@ export async function startProviderSimulator(
       });
     },
   };
+}
+
+/**
+ * The text the simulator answers to `messages` (OpenAI format, system messages included), when
+ * no `max_tokens` cuts it: what a test expects back through the gateway from either provider.
+ */
+export function simulatedAnswer(messages: { role: string; content: unknown }[]): string {
+  return answerWords(conversationFingerprint(plainMessages(messages) ?? [])).join(" ");
 }

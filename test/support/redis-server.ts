@@ -17,6 +17,13 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
   restart(): Promise<void>;
+  /**
+   * Freezes the process (SIGSTOP): connections stay open and commands queue up unanswered, the
+   * data is kept. A hung store, as opposed to a stopped one.
+   */
+  pause(): void;
+  /** Resumes a paused server (SIGCONT); queued commands then run. */
+  resume(): void;
 }
 
 function ping(port: number): Promise<boolean> {
@@ -88,7 +95,17 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      // A frozen process ignores SIGTERM until continued.
+      child.kill("SIGCONT");
+      await stopChild(child);
+    },
+    pause: () => {
+      child.kill("SIGSTOP");
+    },
+    resume: () => {
+      child.kill("SIGCONT");
+    },
     async restart() {
       await stopChild(child);
       child = await launch(port);
