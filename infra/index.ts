@@ -9,6 +9,8 @@ import { loadStackConfig } from "./config";
 import { EdgeCache } from "./edge-cache";
 import { edgeCacheSources } from "./edge-cache-sources";
 import { definitionsBaseUrl } from "./endpoints";
+import { Pipelines } from "./pipelines";
+import { pipelinesArgsFromConfig } from "./pipelines-args";
 import { createProviders } from "./providers";
 import { WebApp } from "./web-app";
 
@@ -72,13 +74,11 @@ const webApp = new WebApp(
 // and export its outputs below (artifactSha256).
 // ---------------------------------------------------------------------------------------------
 
-// ---------------------------------------------------------------------------------------------
-// SEAM: Pipelines (infra/pipelines.ts) - GitHub workflow files, Actions secrets/variables and
-// environments. Add here with `{ providers: [providers.github] }`, wired from `config`
-// (config.secrets.*: vercelApiToken, supabaseAccessToken, expoToken, pulumiAccessToken,
-// slackWebhookUrl), `webApp.projectId`, `config.gatewayUrl` and `config.uptime`, and export
-// its outputs below.
-// ---------------------------------------------------------------------------------------------
+// GitHub: the stack's Actions environment, secrets and variables, and (one stack only) the
+// workflow files.
+const pipelines = new Pipelines("pipelines", pipelinesArgsFromConfig(config, webApp), {
+  providers: [providers.github],
+});
 
 /** The environment this stack deploys. */
 export const environment = config.environment;
@@ -110,3 +110,11 @@ export const webProjectId = webApp.projectId;
 export const webProjectName = webApp.projectName;
 /** Environment variables set on the Vercel project. */
 export const webEnvironmentVariables = webApp.variableKeys;
+/** The GitHub environment this stack manages. */
+export const githubEnvironment = pipelines.environmentName;
+/** Workflow files this stack writes into the repository (empty unless it manages them). */
+export const githubWorkflowFiles = pipelines.workflowFiles;
+/** Actions secrets this stack writes (names only). */
+export const githubSecrets = pipelines.secretNames;
+/** Actions variables this stack writes. */
+export const githubVariables = pipelines.variableNames;

@@ -28,16 +28,21 @@ export const secretKeys = [
     key: "platform:gatewayApiKeys",
     usedBy: "gateway client keys (comma-separated), GATEWAY_API_KEYS",
   },
+  {
+    name: "supabaseDbPassword",
+    key: "platform:supabaseDbPassword",
+    usedBy: "GitHub secret SUPABASE_DB_PASSWORD (supabase db push in functions-deploy)",
+  },
   { name: "expoToken", key: "platform:expoToken", usedBy: "GitHub secret EXPO_TOKEN" },
   {
     name: "pulumiAccessToken",
     key: "platform:pulumiAccessToken",
-    usedBy: "GitHub secret PULUMI_ACCESS_TOKEN",
+    usedBy: "GitHub secrets PULUMI_ACCESS_TOKEN and <ENVIRONMENT>_PULUMI_ACCESS_TOKEN",
   },
   {
     name: "slackWebhookUrl",
     key: "platform:slackWebhookUrl",
-    usedBy: "GitHub secret SLACK_WEBHOOK_URL",
+    usedBy: "GitHub secret <ENVIRONMENT>_SLACK_WEBHOOK_URL (uptime alerts)",
   },
 ] as const;
 
