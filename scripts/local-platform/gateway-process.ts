@@ -130,6 +130,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     env: {
       ...options.environment,
       PORT: String(options.port),
+      HOST: host,
       DENO_NO_UPDATE_CHECK: "1",
       // Deno colours its output even into a pipe; keep colour codes out of logs and CI output.
       ...(process.stderr.isTTY ? {} : { NO_COLOR: "1" }),

@@ -14,6 +14,14 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // miniflare registers `exit-hook`, whose SIGINT/SIGTERM listeners call process.exit(143) at once:
+  // Deno would be orphaned before it is stopped. This process owns shutdown, so signal listeners
+  // added later are removed (exit-hook's `exit` listener still stops workerd if we crash).
+  process.on("newListener", (event: string | symbol, listener: (...values: unknown[]) => void) => {
+    if ((event === "SIGINT" || event === "SIGTERM") && listener !== onSignal) {
+      queueMicrotask(() => process.removeListener(event, listener));
+    }
+  });
   const signalled = new Promise<undefined>((resolveSignal) =>
     shutdown.signal.addEventListener("abort", () => resolveSignal(undefined), { once: true }),
   );
