@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveCurrentArtifact } from "../functions/bundle/artifact-store";
 import type { ArtifactManifest } from "../functions/bundle/manifest";
+import type { SupabaseFunctionSource } from "../functions/bundle/supabase-functions";
 import { writeArtifact } from "../functions/bundle/write-artifact";
 import { installRecordingMocks, isSecretOutput, promiseOf } from "../test/pulumi";
 import {
@@ -15,6 +16,15 @@ import { EdgeFunctions, type EdgeFunctionsArgs } from "./edge-functions";
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 
 const recorder = installRecordingMocks({ stack: "staging" });
+
+const repositoryRoot = path.resolve(__dirname, "..");
+const fixtureFolder = "functions/bundle/__fixtures__/health-function";
+// The small fixture stands in for the gateway, bundled from a copy of the repository.
+const gatewaySource: SupabaseFunctionSource = {
+  name: "llm-gateway",
+  entry: `${fixtureFolder}/index.ts`,
+  verifyJwt: false,
+};
 
 const secretsType = "pulumi-nodejs:dynamic/supabase:Secrets";
 const deploymentType = "pulumi-nodejs:dynamic/supabase:FunctionDeployment";
@@ -53,11 +63,12 @@ function args(overrides: Partial<EdgeFunctionsArgs> = {}): EdgeFunctionsArgs {
       posthogKey: "phc_example",
     },
     repositoryRoot: root,
+    gatewaySource,
     ...overrides,
   };
 }
 
-async function build(text: string): Promise<ArtifactManifest> {
+async function archivedBuild(text: string): Promise<ArtifactManifest> {
   const manifest = await writeArtifact(path.join(root, "dist/functions/llm-gateway"), {
     name: "llm-gateway",
     entrypoint: "index.js",
@@ -70,13 +81,19 @@ async function build(text: string): Promise<ArtifactManifest> {
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "edge-functions-"));
-  earlier = await build('Deno.serve(() => new Response("earlier"));');
-  current = await build('Deno.serve(() => new Response("current"));');
+  await cp(path.join(repositoryRoot, fixtureFolder), path.join(root, fixtureFolder), {
+    recursive: true,
+  });
+  await symlink(path.join(repositoryRoot, "node_modules"), path.join(root, "node_modules"), "dir");
+  earlier = await archivedBuild('Deno.serve(() => new Response("earlier"));');
   edgeFunctions = new EdgeFunctions("edge", args());
   pinned = new EdgeFunctions("rollback", args({ pinnedArtifactSha256: earlier.sha256 }));
   await promiseOf(edgeFunctions.artifactSha256);
   await promiseOf(pinned.artifactSha256);
   await recorder.settled();
+  current = JSON.parse(
+    await readFile(path.join(root, "dist/functions/llm-gateway/manifest.json"), "utf8"),
+  );
 });
 
 afterAll(async () => {
@@ -140,7 +157,7 @@ describe("EdgeFunctions resources", () => {
     );
   });
 
-  it("deploys the current build by its hash", () => {
+  it("deploys the build of the checked-out source by its hash", () => {
     const deployment = recorder.named(deploymentType, "edge-llm-gateway");
 
     expect(deployment.inputs).toMatchObject({
@@ -229,7 +246,7 @@ describe("serialized dynamic providers", () => {
     });
 
     expect(server.functions.get(projectRef)?.get("llm-gateway")?.files[0].text).toContain(
-      "current",
+      "hello from the bundle",
     );
   });
 });

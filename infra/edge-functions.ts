@@ -1,6 +1,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { supabaseFunctions } from "../functions/bundle/supabase-functions";
+import {
+  supabaseFunctions,
+  type SupabaseFunctionSource,
+} from "../functions/bundle/supabase-functions";
 import type { StackConfig } from "./config";
 import { isMockRuntime } from "./config";
 import { gatewayUrl } from "./endpoints";
@@ -53,9 +56,14 @@ export interface EdgeFunctionsArgs {
    * @default the folder above `infra/`
    */
   repositoryRoot?: string;
+  /**
+   * The function to bundle and deploy as the gateway.
+   * @default the `llm-gateway` entry of functions/bundle/supabase-functions.ts
+   */
+  gatewaySource?: SupabaseFunctionSource;
 }
 
-const gatewaySource = supabaseFunctions.find((source) => source.name === "llm-gateway");
+const defaultGatewaySource = supabaseFunctions.find((source) => source.name === "llm-gateway");
 
 /**
  * The Supabase side of the platform: the gateway's secrets (wired from Upstash and config) and
@@ -71,8 +79,10 @@ export class EdgeFunctions extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeFunctionsArgs, options?: pulumi.ComponentResourceOptions) {
     super("platform:supabase:EdgeFunctions", name, {}, options);
-    if (!gatewaySource)
+    const gatewaySource = args.gatewaySource ?? defaultGatewaySource;
+    if (!gatewaySource) {
       throw new Error("functions/bundle/supabase-functions.ts lists no llm-gateway");
+    }
 
     const artifact = pulumi.output(
       resolveArtifact({

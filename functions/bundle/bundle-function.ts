@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { ArtifactManifest } from "./manifest";
 import { denoCompatBanner, denoCompatPlugin } from "./deno-compat-plugin";
 import type { SupabaseFunctionSource } from "./supabase-functions";
-import { writeArtifact } from "./write-artifact";
+import { writeArtifact, type ArtifactContent } from "./write-artifact";
 
 /** File name of the bundled entry module inside the artifact. */
 export const bundledEntrypoint = "index.js";
@@ -52,16 +52,27 @@ export async function bundleSource(
   return output.contents;
 }
 
+/** Bundles `source` into the content of its artifact, in memory. */
+export async function bundleContent(
+  source: SupabaseFunctionSource,
+  repositoryRoot: string,
+): Promise<ArtifactContent> {
+  const bytes = await bundleSource(source, repositoryRoot);
+  return {
+    name: source.name,
+    entrypoint: bundledEntrypoint,
+    verifyJwt: source.verifyJwt,
+    files: [{ path: bundledEntrypoint, bytes }],
+  };
+}
+
 /** Bundles `source` and writes `index.js` + `manifest.json` to `options.outputDirectory`. */
 export async function bundleFunction(
   source: SupabaseFunctionSource,
   options: BundleFunctionOptions,
 ): Promise<ArtifactManifest> {
-  const bytes = await bundleSource(source, options.repositoryRoot);
-  return writeArtifact(options.outputDirectory, {
-    name: source.name,
-    entrypoint: bundledEntrypoint,
-    verifyJwt: source.verifyJwt,
-    files: [{ path: bundledEntrypoint, bytes }],
-  });
+  return writeArtifact(
+    options.outputDirectory,
+    await bundleContent(source, options.repositoryRoot),
+  );
 }

@@ -21,11 +21,8 @@ export interface ArtifactContent {
   files: Array<{ path: string; bytes: Uint8Array }>;
 }
 
-/** Replaces `directory` with the given files plus `manifest.json`, and returns the manifest. */
-export async function writeArtifact(
-  directory: string,
-  content: ArtifactContent,
-): Promise<ArtifactManifest> {
+/** The manifest describing `content`, without writing anything. */
+export function describeArtifact(content: ArtifactContent): ArtifactManifest {
   if (!content.files.some((file) => file.path === content.entrypoint)) {
     throw new Error(`entrypoint "${content.entrypoint}" is not one of the artifact's files`);
   }
@@ -45,6 +42,15 @@ export async function writeArtifact(
     files,
     size: files.reduce((total, file) => total + file.size, 0),
   };
+  return manifest;
+}
+
+/** Replaces `directory` with the given files plus `manifest.json`, and returns the manifest. */
+export async function writeArtifact(
+  directory: string,
+  content: ArtifactContent,
+): Promise<ArtifactManifest> {
+  const manifest = describeArtifact(content);
   // A stale file left from an earlier build would ride along with the next deploy.
   await rm(directory, { recursive: true, force: true });
   for (const file of content.files) {

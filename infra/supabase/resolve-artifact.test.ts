@@ -1,18 +1,21 @@
-import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
+import { cp, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { archiveCurrentArtifact, readManifest } from "../../functions/bundle/artifact-store";
+import { bundleFunction } from "../../functions/bundle/bundle-function";
 import type { SupabaseFunctionSource } from "../../functions/bundle/supabase-functions";
 import { writeArtifact } from "../../functions/bundle/write-artifact";
 import { resolveArtifact } from "./resolve-artifact";
 
 const repositoryRoot = path.resolve(__dirname, "..", "..");
+const fixtureFolder = "functions/bundle/__fixtures__/health-function";
 const source: SupabaseFunctionSource = {
   name: "health-function",
-  entry: "functions/bundle/__fixtures__/health-function/index.ts",
+  entry: `${fixtureFolder}/index.ts`,
   verifyJwt: false,
 };
+const currentFolder = "dist/functions/health-function";
 
 let root: string;
 let logged: string[];
@@ -20,18 +23,23 @@ let logged: string[];
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), "resolve-artifact-"));
   logged = [];
+  await cp(path.join(repositoryRoot, fixtureFolder), path.join(root, fixtureFolder), {
+    recursive: true,
+  });
+  await symlink(path.join(repositoryRoot, "node_modules"), path.join(root, "node_modules"), "dir");
 });
 
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function prebuilt(text: string): Promise<string> {
-  const manifest = await writeArtifact(path.join(root, "dist/functions/health-function"), {
+/** An archived build that is not the fixture's source (an earlier release). */
+async function earlierBuild(): Promise<string> {
+  const manifest = await writeArtifact(path.join(root, currentFolder), {
     name: source.name,
     entrypoint: "index.js",
     verifyJwt: false,
-    files: [{ path: "index.js", bytes: new TextEncoder().encode(text) }],
+    files: [{ path: "index.js", bytes: new TextEncoder().encode("export const build = 1;") }],
   });
   await archiveCurrentArtifact(root, manifest);
   return manifest.sha256;
@@ -47,19 +55,48 @@ function options(pinnedSha256?: string, allowMissingPin = false) {
   };
 }
 
-describe("resolveArtifact", () => {
-  it("uses the current build when not pinned", async () => {
-    const sha256 = await prebuilt("export const build = 1;");
+describe("resolveArtifact without a pin", () => {
+  it("bundles the source when no build exists yet", async () => {
+    const resolved = await resolveArtifact(options());
 
-    expect(await resolveArtifact(options())).toEqual({
-      sha256,
-      directory: "dist/functions/health-function",
-    });
+    const manifest = await readManifest(path.join(root, currentFolder));
+    expect(resolved).toEqual({ sha256: manifest?.sha256, directory: currentFolder });
+    expect(logged[0]).toContain("did not exist: bundled health-function");
   });
 
-  it("uses the archived build a stack is pinned to", async () => {
-    const earlier = await prebuilt("export const build = 1;");
-    await prebuilt("export const build = 2;");
+  it("uses an up-to-date build as it is", async () => {
+    const built = await bundleFunction(source, {
+      repositoryRoot: root,
+      outputDirectory: path.join(root, currentFolder),
+    });
+
+    const resolved = await resolveArtifact(options());
+
+    expect(resolved.sha256).toBe(built.sha256);
+    expect(logged).toEqual([]);
+  });
+
+  it("rebuilds a stale build instead of deploying it", async () => {
+    const built = await bundleFunction(source, {
+      repositoryRoot: root,
+      outputDirectory: path.join(root, currentFolder),
+    });
+    await writeFile(
+      path.join(root, fixtureFolder, "greeting.ts"),
+      'export const greeting: string = "changed after the bundle";\n',
+    );
+
+    const resolved = await resolveArtifact(options());
+
+    expect(resolved.sha256).not.toBe(built.sha256);
+    expect(logged[0]).toContain("was stale");
+  });
+});
+
+describe("resolveArtifact with a pin", () => {
+  it("uses the archived build the stack is pinned to", async () => {
+    const earlier = await earlierBuild();
+    await resolveArtifact(options());
 
     expect(await resolveArtifact(options(earlier))).toEqual({
       sha256: earlier,
@@ -82,24 +119,5 @@ describe("resolveArtifact", () => {
 
     expect(resolved.sha256).toBe(pin);
     expect(logged[0]).toContain('Unpack the CI artifact "functions-');
-  });
-
-  it("bundles the function when no build exists yet", async () => {
-    await cp(
-      path.join(repositoryRoot, "functions/bundle/__fixtures__"),
-      path.join(root, "functions/bundle/__fixtures__"),
-      { recursive: true },
-    );
-    await symlink(
-      path.join(repositoryRoot, "node_modules"),
-      path.join(root, "node_modules"),
-      "dir",
-    );
-
-    const resolved = await resolveArtifact(options());
-
-    const manifest = await readManifest(path.join(root, "dist/functions/health-function"));
-    expect(resolved.sha256).toBe(manifest?.sha256);
-    expect(logged[0]).toContain("bundled health-function");
   });
 });

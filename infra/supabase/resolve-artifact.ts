@@ -1,13 +1,17 @@
 // Chooses the artifact a stack deploys: the pinned hash when `platform:supabase.pinnedArtifactSha256`
-// is set (rollback), otherwise the current build, bundling it first when there is none yet.
+// is set (rollback), otherwise the build of the checked-out source. Bundling is deterministic, so
+// that build is byte-identical to the one CI made and staging ran; bundling again here only
+// guarantees a stale dist/ folder is never deployed.
 import * as path from "node:path";
 import {
   archiveCurrentArtifact,
   archivedArtifactDirectory,
   currentArtifactDirectory,
   locateArtifact,
+  readManifest,
 } from "../../functions/bundle/artifact-store";
-import { bundleFunction } from "../../functions/bundle/bundle-function";
+import { bundleContent } from "../../functions/bundle/bundle-function";
+import { describeArtifact, writeArtifact } from "../../functions/bundle/write-artifact";
 import type { SupabaseFunctionSource } from "../../functions/bundle/supabase-functions";
 
 /** Options of {@link resolveArtifact}. */
@@ -38,26 +42,32 @@ export interface ResolvedArtifact {
 /** Resolves the artifact; see {@link ResolveArtifactOptions}. */
 export async function resolveArtifact(options: ResolveArtifactOptions): Promise<ResolvedArtifact> {
   const { repositoryRoot, source, pinnedSha256 } = options;
+  if (pinnedSha256 === undefined) return currentBuild(options);
+
   const located = await locateArtifact(repositoryRoot, source.name, pinnedSha256);
   if (located) return { sha256: located.manifest.sha256, directory: located.directory };
+  const archived = archivedArtifactDirectory(source.name, pinnedSha256);
+  const message =
+    `platform:supabase.pinnedArtifactSha256 is ${pinnedSha256}, but neither ${archived}/ nor ` +
+    `${currentArtifactDirectory(source.name)}/ holds that build of ${source.name}. Unpack the CI ` +
+    `artifact "functions-${pinnedSha256}" into ${archived}/, or rebuild that commit with npm run bundle.`;
+  if (!options.allowMissingPin) throw new Error(message);
+  options.log(message);
+  return { sha256: pinnedSha256, directory: archived };
+}
 
-  if (pinnedSha256 !== undefined) {
-    const archived = archivedArtifactDirectory(source.name, pinnedSha256);
-    const message =
-      `platform:supabase.pinnedArtifactSha256 is ${pinnedSha256}, but neither ${archived}/ nor ` +
-      `${currentArtifactDirectory(source.name)}/ holds that build of ${source.name}. Unpack the CI ` +
-      `artifact "functions-${pinnedSha256}" into ${archived}/, or rebuild that commit with npm run bundle.`;
-    if (!options.allowMissingPin) throw new Error(message);
-    options.log(message);
-    return { sha256: pinnedSha256, directory: archived };
-  }
-
+async function currentBuild(options: ResolveArtifactOptions): Promise<ResolvedArtifact> {
+  const { repositoryRoot, source } = options;
   const directory = currentArtifactDirectory(source.name);
-  const manifest = await bundleFunction(source, {
-    repositoryRoot,
-    outputDirectory: path.join(repositoryRoot, directory),
-  });
+  const content = await bundleContent(source, repositoryRoot);
+  const expected = describeArtifact(content).sha256;
+  const existing = await readManifest(path.join(repositoryRoot, directory));
+  if (existing?.sha256 === expected) return { sha256: expected, directory };
+
+  const manifest = await writeArtifact(path.join(repositoryRoot, directory), content);
   await archiveCurrentArtifact(repositoryRoot, manifest);
-  options.log(`bundled ${source.name} (no ${directory}/ yet): sha256 ${manifest.sha256}`);
+  options.log(
+    `${directory}/ ${existing ? "was stale" : "did not exist"}: bundled ${source.name}, sha256 ${manifest.sha256}`,
+  );
   return { sha256: manifest.sha256, directory };
 }

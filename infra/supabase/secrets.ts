@@ -12,11 +12,12 @@ export interface SupabaseSecretsArgs {
   /** Management API personal access token; wrapped as a Pulumi secret here whatever it arrives as. */
   accessToken: pulumi.Input<string>;
   /**
-   * Secret values by environment variable name. The whole map is a Pulumi secret; state keeps only
-   * names and SHA-256 digests. Names starting with `SUPABASE_` are rejected.
+   * Secret values by environment variable name. Every value becomes a Pulumi secret (names stay
+   * visible in previews); state keeps only names and SHA-256 digests. Names starting with
+   * `SUPABASE_` are rejected.
    * @example { LLM_DAILY_CAP_USD: "25" }
    */
-  values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  values: Record<string, pulumi.Input<string>>;
   /**
    * Management API base URL.
    * @default "https://api.supabase.com"
@@ -44,7 +45,9 @@ export class SupabaseSecrets extends pulumi.dynamic.Resource {
         apiUrl: args.apiUrl ?? defaultManagementApiUrl,
         accessToken: pulumi.secret(args.accessToken),
         projectRef: args.projectRef,
-        values: pulumi.secret(args.values),
+        values: Object.fromEntries(
+          Object.entries(args.values).map(([name, value]) => [name, pulumi.secret(value)]),
+        ),
         names: undefined,
         digests: undefined,
       },
