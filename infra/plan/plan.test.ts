@@ -1,0 +1,244 @@
+import { execFile } from "node:child_process";
+import { writeFileSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { secretKeys } from "../secret-keys";
+import type { PlanJson } from "./render";
+
+const repositoryRoot = join(__dirname, "..", "..");
+const cli = join(__dirname, "cli.cjs");
+
+interface PlanRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runPlan(argv: string[], environment: Record<string, string> = {}): Promise<PlanRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...argv],
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, ...environment },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ exitCode, stdout, stderr });
+      },
+    );
+  });
+}
+
+// Distinctive plaintext for every secret: none of it may appear in any output.
+const plaintextSecrets = Object.fromEntries(
+  secretKeys.map(({ key }, index) => [key, `plaintext-secret-${index}-${key.replace(":", "-")}`]),
+);
+const secretsEnvironment = { PLATFORM_PLAN_SECRETS: JSON.stringify(plaintextSecrets) };
+
+const temporaryDirectory = mkdtempSync(join(tmpdir(), "plan-test-"));
+const badStackFile = join(temporaryDirectory, "Pulumi.staging.yaml");
+writeFileSync(
+  badStackFile,
+  readFileSync(join(repositoryRoot, "Pulumi.staging.yaml"), "utf8").replace(
+    /dailyUsd: \d+/,
+    "dailyUsd: -3",
+  ),
+);
+
+let stagingJson: PlanRun;
+let productionJson: PlanRun;
+let stagingText: PlanRun;
+let badValue: PlanRun;
+let unknownStack: PlanRun;
+
+beforeAll(async () => {
+  // Two at a time: each run type-checks and loads the whole program.
+  [stagingJson, productionJson] = await Promise.all([
+    runPlan(["--stack", "staging", "--json"], secretsEnvironment),
+    runPlan(["--stack", "production", "--json"], secretsEnvironment),
+  ]);
+  // The JSON runs above type-check the program, as the Pulumi CLI does by default; these skip it
+  // the way the CLI allows (PULUMI_NODEJS_TRANSPILE_ONLY) to keep the file fast.
+  const transpileOnly = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+  [stagingText, badValue, unknownStack] = await Promise.all([
+    runPlan(["--stack", "staging"], { ...secretsEnvironment, ...transpileOnly }),
+    runPlan(["--stack", "staging", "--config-file", badStackFile], transpileOnly),
+    runPlan(["--stack", "no-such-stack"]),
+  ]);
+}, 240_000);
+
+afterAll(() => {
+  rmSync(temporaryDirectory, { recursive: true, force: true });
+});
+
+function parsed(run: PlanRun): PlanJson {
+  return JSON.parse(run.stdout) as PlanJson;
+}
+
+function typesOf(run: PlanRun): string[] {
+  return parsed(run).resources.map((resource) => resource.type);
+}
+
+const expectedTypes = [
+  "upstash:index/redisDatabase:RedisDatabase",
+  "cloudflare:index/workersKvNamespace:WorkersKvNamespace",
+  "cloudflare:index/workersKv:WorkersKv",
+  "cloudflare:index/workersScript:WorkersScript",
+  "cloudflare:index/workersRoute:WorkersRoute",
+  "cloudflare:index/ruleset:Ruleset",
+  "vercel:index/project:Project",
+  "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable",
+];
+
+describe("plan --json", () => {
+  it("exits 0 for staging", () => {
+    expect([stagingJson.exitCode, stagingJson.stderr]).toEqual([0, expect.any(String)]);
+  });
+
+  it("exits 0 for production", () => {
+    expect(productionJson.exitCode).toBe(0);
+  });
+
+  it("prints exactly one JSON document with stack, resources and outputs", () => {
+    expect(Object.keys(parsed(stagingJson))).toEqual([
+      "stack",
+      "resources",
+      "outputs",
+      "secretsNotSet",
+    ]);
+  });
+
+  it("names the stack", () => {
+    expect(parsed(productionJson).stack).toBe("production");
+  });
+
+  it("describes each resource with urn, type, name, parent, protect, inputs and secretInputs", () => {
+    for (const resource of parsed(stagingJson).resources) {
+      expect(Object.keys(resource)).toEqual([
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "protect",
+        "inputs",
+        "secretInputs",
+      ]);
+    }
+  });
+
+  it.each(expectedTypes)("lists %s for staging", (type) => {
+    expect(typesOf(stagingJson)).toContain(type);
+  });
+
+  it.each(expectedTypes)("lists %s for production", (type) => {
+    expect(typesOf(productionJson)).toContain(type);
+  });
+
+  it.each([
+    "upstash:index/redisDatabase:RedisDatabase",
+    "cloudflare:index/workersKvNamespace:WorkersKvNamespace",
+    "cloudflare:index/workersKv:WorkersKv",
+  ])("protects %s in production", (type) => {
+    const resources = parsed(productionJson).resources.filter((resource) => resource.type === type);
+    expect(resources.map((resource) => resource.protect)).toEqual(resources.map(() => true));
+  });
+
+  it("protects nothing in staging", () => {
+    expect(parsed(stagingJson).resources.filter((resource) => resource.protect)).toEqual([]);
+  });
+
+  it("marks a provider credential as a secret input", () => {
+    const provider = parsed(stagingJson).resources.find(
+      (resource) => resource.type === "pulumi:providers:cloudflare",
+    );
+    expect(provider?.secretInputs).toEqual(["apiToken"]);
+  });
+
+  it("marks the Redis token variable sensitive", () => {
+    const variable = parsed(stagingJson).resources.find(
+      (resource) => resource.inputs["key"] === "UPSTASH_REDIS_REST_TOKEN",
+    );
+    expect(variable?.inputs["sensitive"]).toBe(true);
+  });
+
+  it("shows provider-computed values as unknown", () => {
+    const entry = parsed(stagingJson).resources.find(
+      (resource) => resource.type === "cloudflare:index/workersKv:WorkersKv",
+    );
+    expect(entry?.inputs["namespaceId"]).toBe("[unknown]");
+  });
+
+  it("exports the gateway URL derived from the project ref", () => {
+    expect(parsed(stagingJson).outputs["gatewayUrl"]).toBe(
+      "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
+    );
+  });
+
+  it("reports no secret as missing when all are set", () => {
+    expect(parsed(stagingJson).secretsNotSet).toEqual([]);
+  });
+});
+
+describe("plan output never contains a secret's plaintext", () => {
+  it.each([
+    ["staging --json stdout", () => stagingJson.stdout],
+    ["staging --json stderr", () => stagingJson.stderr],
+    ["production --json stdout", () => productionJson.stdout],
+    ["production --json stderr", () => productionJson.stderr],
+    ["staging tree stdout", () => stagingText.stdout],
+    ["staging tree stderr", () => stagingText.stderr],
+  ])("in %s", (_name, output: () => string) => {
+    const leaked = Object.values(plaintextSecrets).filter((secret) => output().includes(secret));
+    expect(leaked).toEqual([]);
+  });
+});
+
+describe("plan tree", () => {
+  it("exits 0", () => {
+    expect(stagingText.exitCode).toBe(0);
+  });
+
+  it("shows each resource under its parent", () => {
+    expect(stagingText.stdout).toMatch(
+      /platform:index:CacheStore {2}cache\n[│ ]+└─ upstash:index\/redisDatabase:RedisDatabase {2}cache-database/,
+    );
+  });
+
+  it("shows secret inputs as [secret]", () => {
+    expect(stagingText.stdout).toMatch(/apiToken: \[secret\]/);
+  });
+
+  it("counts the resources", () => {
+    expect(stagingText.stdout).toMatch(/\n\d+ resources \(0 protected\) would be registered\./);
+  });
+});
+
+describe("plan errors", () => {
+  it("exits non-zero on a bad stack file value", () => {
+    expect(badValue.exitCode).not.toBe(0);
+  });
+
+  it("names the stack file and key of a bad value", () => {
+    expect(badValue.stderr).toContain(
+      'Pulumi.staging.yaml: platform:budget.dailyUsd must be a positive number, got "-3"',
+    );
+  });
+
+  it("prints nothing on stdout for a bad value", () => {
+    expect(badValue.stdout).toBe("");
+  });
+
+  it("exits non-zero on an unknown stack", () => {
+    expect(unknownStack.exitCode).not.toBe(0);
+  });
+
+  it("names the missing stack file and the known stacks", () => {
+    expect(unknownStack.stderr).toContain(
+      'Unknown stack "no-such-stack": Pulumi.no-such-stack.yaml does not exist (stacks: production, staging)',
+    );
+  });
+});
