@@ -41,6 +41,8 @@ export interface LocalEdgeCache {
   close(): Promise<void>;
 }
 
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
 interface KeyValueWriter {
   put(key: string, value: string): Promise<void>;
 }
@@ -49,6 +51,10 @@ interface KeyValueWriter {
 export async function startLocalEdgeCache(
   options: LocalEdgeCacheOptions = {},
 ): Promise<LocalEdgeCache> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK_HOSTS.has(host)) {
+    throw new Error(`startLocalEdgeCache: options.host must be a loopback address, got "${host}"`);
+  }
   const bindings: Record<string, string> = {};
   if (options.cacheMaxAgeSeconds !== undefined) {
     bindings.CACHE_MAX_AGE_SECONDS = options.cacheMaxAgeSeconds;
@@ -59,7 +65,7 @@ export async function startLocalEdgeCache(
     ],
     kvNamespaces: ["DEFINITIONS"],
     bindings,
-    host: options.host ?? "127.0.0.1",
+    host,
     port: options.port ?? 0,
   });
   try {

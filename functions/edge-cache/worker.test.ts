@@ -194,3 +194,11 @@ describe("edge-cache Worker seeded from templates/definitions", () => {
     );
   });
 });
+
+describe("startLocalEdgeCache", () => {
+  it("refuses a host that is not a loopback address", async () => {
+    await expect(startLocalEdgeCache({ host: "0.0.0.0" })).rejects.toThrow(
+      'startLocalEdgeCache: options.host must be a loopback address, got "0.0.0.0"',
+    );
+  });
+});
