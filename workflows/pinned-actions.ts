@@ -37,6 +37,8 @@ export const pinnedActions = {
     sha: "d3f86a106a0bac45b974a628896c90dbdf5c8093",
     version: "v4.3.0",
   },
+  // expo/expo-github-action tags its releases without the "v" (this SHA is tag `9.0.0`); the
+  // comment keeps the `vX.Y.Z` form every other pin uses.
   expo: {
     repository: "expo/expo-github-action",
     sha: "eab7a230208c952974db8c3245cfd78402c7b385",
