@@ -2,7 +2,12 @@
 import { build } from "esbuild";
 import * as path from "node:path";
 import type { ArtifactManifest } from "./manifest";
-import { denoCompatBanner, denoCompatPlugin } from "./deno-compat-plugin";
+import {
+  denoCompatBanner,
+  denoCompatPlugin,
+  optionalUnbundledImports,
+  runtimeResolvedSchemes,
+} from "./deno-compat-plugin";
 import type { SupabaseFunctionSource } from "./supabase-functions";
 import { writeArtifact, type ArtifactContent } from "./write-artifact";
 
@@ -17,11 +22,19 @@ export interface BundleFunctionOptions {
   outputDirectory: string;
 }
 
-/** Returns the bundle's bytes: one ES module with npm dependencies inlined. */
+/** One bundled module. */
+export interface BundledModule {
+  /** The ES module's bytes. */
+  bytes: Uint8Array;
+  /** Specifiers left for the runtime to resolve (static and dynamic imports), sorted. */
+  externalImports: string[];
+}
+
+/** Bundles the entry into one ES module with npm dependencies inlined. */
 export async function bundleSource(
   source: SupabaseFunctionSource,
   repositoryRoot: string,
-): Promise<Uint8Array> {
+): Promise<BundledModule> {
   const result = await build({
     absWorkingDir: repositoryRoot,
     entryPoints: [path.resolve(repositoryRoot, source.entry)],
@@ -45,11 +58,27 @@ export async function bundleSource(
     treeShaking: true,
     banner: { js: denoCompatBanner },
     plugins: [denoCompatPlugin()],
+    metafile: true,
     logLevel: "silent",
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error(`esbuild produced no output for ${source.entry}`);
-  return output.contents;
+  const externalImports = Object.values(result.metafile.outputs)
+    .flatMap((described) => described.imports)
+    .filter((imported) => imported.external)
+    .map((imported) => imported.path);
+  const unexpected = externalImports.filter(
+    (specifier) =>
+      !runtimeResolvedSchemes.some((scheme) => specifier.startsWith(scheme)) &&
+      !optionalUnbundledImports.includes(specifier),
+  );
+  if (unexpected.length > 0) {
+    // esbuild leaves an import it cannot resolve when it sits in try/catch; at run time it would fail.
+    throw new Error(
+      `${source.entry} imports ${unexpected.join(", ")}, which could not be bundled: add the package to package.json or to optionalUnbundledImports in functions/bundle/deno-compat-plugin.ts`,
+    );
+  }
+  return { bytes: output.contents, externalImports: [...new Set(externalImports)].sort() };
 }
 
 /** Bundles `source` into the content of its artifact, in memory. */
@@ -57,7 +86,7 @@ export async function bundleContent(
   source: SupabaseFunctionSource,
   repositoryRoot: string,
 ): Promise<ArtifactContent> {
-  const bytes = await bundleSource(source, repositoryRoot);
+  const { bytes } = await bundleSource(source, repositoryRoot);
   return {
     name: source.name,
     entrypoint: bundledEntrypoint,

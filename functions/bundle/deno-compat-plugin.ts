@@ -10,6 +10,13 @@ const builtins = new Set(builtinModules.filter((name) => !name.startsWith("_")))
 /** Specifier schemes left for the runtime to resolve. */
 export const runtimeResolvedSchemes = ["node:", "npm:", "jsr:", "https:", "http:"] as const;
 
+/**
+ * Bare specifiers allowed to stay unresolved: optional packages that a dependency imports inside
+ * try/catch and only for a feature the functions do not use. `@node-rs/xxhash` is an optional peer
+ * of `@redis/client`, needed only by its `digest()` helper.
+ */
+export const optionalUnbundledImports: readonly string[] = ["@node-rs/xxhash"];
+
 /** Builds the plugin. */
 export function denoCompatPlugin(): Plugin {
   return {
