@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { installRecordingMocks, setStackConfig } from "../test/pulumi";
+import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
+
+const recorder = installRecordingMocks({ stack: "staging" });
+
+const staging = engineConfigFromStackFile(
+  readFileSync(join(__dirname, "..", "Pulumi.staging.yaml"), "utf8"),
+  { stackFile: "Pulumi.staging.yaml", projectName: "ai-platform" },
+);
+
+describe("the program with an invalid stack config", () => {
+  it("stops with the config error and registers no resource", async () => {
+    setStackConfig({ ...staging.values, "platform:budget": '{"dailyUsd":-3}' }, staging.secretKeys);
+    const outcome = await import("./index").then(
+      () => "loaded",
+      (error: Error) => error.message,
+    );
+    await recorder.settled();
+    expect([outcome, recorder.resources]).toEqual([
+      'Pulumi.staging.yaml: platform:budget.dailyUsd must be a positive number, got "-3"',
+      [],
+    ]);
+  });
+});
