@@ -44,9 +44,12 @@ const github = (plan: Plan, kind: string) =>
 let staging: Plan;
 let production: Plan;
 
+// Two whole-program loads through ts-node on a shared two-core machine: allow them time.
+const planTimeoutMs = 240_000;
+
 beforeAll(async () => {
   [staging, production] = await Promise.all([runPlan("staging"), runPlan("production")]);
-});
+}, planTimeoutMs);
 
 describe("npm run plan -- --stack staging --json, GitHub side", () => {
   it("lists the staging environment", () => {
