@@ -1,9 +1,10 @@
 // Where artifacts live. `npm run bundle` writes the current build to `dist/functions/<name>/` and
 // keeps a copy per hash under `.artifacts/<name>/<sha256>/`, so a stack can pin (roll back to) any
 // earlier build: from this machine's archive, or from a CI artifact unpacked into that folder.
-import { cp, readFile, stat } from "node:fs/promises";
+import { cp, mkdir, readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { manifestFileName, type ArtifactManifest } from "./manifest";
+import { replaceDirectory } from "./write-artifact";
 
 /** Folder of the current build of `name`, relative to the repository root. */
 export function currentArtifactDirectory(name: string): string {
@@ -37,9 +38,12 @@ export async function archiveCurrentArtifact(
     () => false,
   );
   if (!exists) {
-    await cp(path.join(repositoryRoot, currentArtifactDirectory(manifest.name)), target, {
+    const staging = `${target}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await mkdir(path.dirname(target), { recursive: true });
+    await cp(path.join(repositoryRoot, currentArtifactDirectory(manifest.name)), staging, {
       recursive: true,
     });
+    await replaceDirectory(staging, target);
   }
   return relative;
 }

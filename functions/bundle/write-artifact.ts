@@ -1,5 +1,5 @@
 // Writes an artifact directory: the files, then a manifest that lists and hashes them.
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import {
   artifactSha256,
@@ -51,13 +51,27 @@ export async function writeArtifact(
   content: ArtifactContent,
 ): Promise<ArtifactManifest> {
   const manifest = describeArtifact(content);
-  // A stale file left from an earlier build would ride along with the next deploy.
-  await rm(directory, { recursive: true, force: true });
+  const staging = `${directory}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
   for (const file of content.files) {
-    const target = path.join(directory, file.path);
+    const target = path.join(staging, file.path);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.bytes);
   }
-  await writeFile(path.join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(path.join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Replaced whole, never updated in place: a reader (a plan of the other stack running at the
+  // same time) sees the old build or the new one, and no stale file rides along with a deploy.
+  await replaceDirectory(staging, directory);
   return manifest;
+}
+
+/** Moves `source` to `target`, replacing it; when another process wins the race, keeps its copy. */
+export async function replaceDirectory(source: string, target: string): Promise<void> {
+  await rm(target, { recursive: true, force: true });
+  try {
+    await rename(source, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
+    await rm(source, { recursive: true, force: true });
+  }
 }
