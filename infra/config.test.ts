@@ -1,17 +1,17 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import { installRecordingMocks, isSecretOutput, promiseOf, setStackConfig } from "../test/pulumi";
+import {
+  committedStackConfig,
+  installRecordingMocks,
+  isSecretOutput,
+  promiseOf,
+  setStackConfig,
+} from "../test/pulumi";
 import { loadStackConfig, missingSecretPlaceholder } from "./config";
-import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
 
 installRecordingMocks({ stack: "staging" });
 
-const staging = engineConfigFromStackFile(
-  readFileSync(join(__dirname, "..", "Pulumi.staging.yaml"), "utf8"),
-  { stackFile: "Pulumi.staging.yaml", projectName: "ai-platform" },
-);
+const staging = committedStackConfig("staging");
 
 describe("loadStackConfig", () => {
   beforeEach(() => {

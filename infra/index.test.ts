@@ -1,15 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { installRecordingMocks, setStackConfig } from "../test/pulumi";
-import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
+import { committedStackConfig, installRecordingMocks, setStackConfig } from "../test/pulumi";
 
 const recorder = installRecordingMocks({ stack: "staging" });
-
-const staging = engineConfigFromStackFile(
-  readFileSync(join(__dirname, "..", "Pulumi.staging.yaml"), "utf8"),
-  { stackFile: "Pulumi.staging.yaml", projectName: "ai-platform" },
-);
+const staging = committedStackConfig("staging");
 
 describe("the program with an invalid stack config", () => {
   it("stops with the config error and registers no resource", async () => {

@@ -29,9 +29,13 @@
  * - `promiseOf` awaits an Output's value; never assert inside `.apply` (a failing assertion
  *   there is swallowed). Outputs must be known: keep `preview` off in tests.
  * - `setStackConfig` stands in for the engine's config (`PULUMI_CONFIG`), for code that calls
- *   `loadStackConfig()`.
+ *   `loadStackConfig()`; `committedStackConfig("staging")` reads a committed stack file the way
+ *   the offline plan does, to start from realistic values.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { engineConfigFromStackFile, type EngineConfig } from "../../infra/plan/engine-config.cjs";
 
 export {
   installRecordingMocks,
@@ -66,4 +70,11 @@ export function setStackConfig(
   secretKeys: readonly string[] = [],
 ): void {
   pulumi.runtime.setAllConfig(values, [...secretKeys]);
+}
+
+/** A committed `Pulumi.<stack>.yaml` as the engine would pass it (values and secret keys). */
+export function committedStackConfig(stackName: string): EngineConfig {
+  const stackFile = `Pulumi.${stackName}.yaml`;
+  const text = readFileSync(join(__dirname, "..", "..", stackFile), "utf8");
+  return engineConfigFromStackFile(text, { stackFile, projectName: "ai-platform" });
 }
