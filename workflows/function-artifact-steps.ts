@@ -17,7 +17,41 @@ export function functionsArtifactName(sha256Expression: string): string {
   return `functions-${sha256Expression}`;
 }
 
-/** Fails unless the downloaded artifact has exactly the digest the bundle job recorded. */
+/**
+ * Checks every function of the artifact against its `manifest.json` the way
+ * `functions/bundle/manifest.ts` defines the hash: each listed file's SHA-256 and size, no
+ * unlisted file, and the function hash over the sorted `path\nsize\nsha256\n` lines.
+ */
+const verifyManifestsScript = [
+  `for manifest in ${functionsArtifactPath}/*/manifest.json; do`,
+  '  directory="$(dirname "$manifest")"',
+  '  name="$(jq -r .name "$manifest")"',
+  "  while IFS=$'\\t' read -r path size sha256; do",
+  '    if [ ! -f "${directory}/${path}" ] || [ "$(stat -c %s "${directory}/${path}")" != "$size" ] \\',
+  '      || [ "$(sha256sum "${directory}/${path}" | cut -d \' \' -f 1)" != "$sha256" ]; then',
+  '      echo "::error::${name}: ${path} does not match its manifest"',
+  "      exit 1",
+  "    fi",
+  "  done < <(jq -r '.files[] | [.path, (.size | tostring), .sha256] | @tsv' \"$manifest\")",
+  '  listed="$(jq \'.files | length\' "$manifest")"',
+  '  present="$(find "$directory" -type f ! -name manifest.json | wc -l)"',
+  '  if [ "$listed" != "$present" ]; then',
+  '    echo "::error::${name}: ${present} files present, the manifest lists ${listed}"',
+  "    exit 1",
+  "  fi",
+  '  computed="$(jq -j \'.files | sort_by(.path) | .[] | "\\(.path)\\n\\(.size)\\n\\(.sha256)\\n"\' "$manifest" | sha256sum | cut -d \' \' -f 1)"',
+  '  if [ "$computed" != "$(jq -r .sha256 "$manifest")" ]; then',
+  '    echo "::error::${name}: the manifest\'s sha256 does not match its file list"',
+  "    exit 1",
+  "  fi",
+  '  echo "${name} verified: sha256 ${computed}"',
+  "done",
+].join("\n");
+
+/**
+ * Fails unless the downloaded artifact has exactly the digest the bundle job recorded, and every
+ * function in it matches its manifest.
+ */
 export const verifyArtifactStep = (expectedSha256: string): Step =>
   runStep(
     "Verify the artifact digest",
@@ -29,6 +63,7 @@ export const verifyArtifactStep = (expectedSha256: string): Step =>
       "  exit 1",
       "fi",
       'echo "Artifact verified: ${actual}"',
+      verifyManifestsScript,
     ].join("\n"),
     { env: { EXPECTED_SHA256: expectedSha256 } },
   );

@@ -84,6 +84,51 @@ describe("functions-deploy: artifact digest", () => {
   });
 });
 
+describe("functions-deploy: manifest verification", () => {
+  it("accepts the manifest npm run bundle writes", async () => {
+    const { cwd, manifest } = await workspaceWithArtifact();
+    const digest = await runStepScript(digestScript, { cwd, environment: {} });
+    const verify = await runStepScript(verifyScript, {
+      cwd,
+      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
+    });
+    expect(verify.output).toContain(`llm-gateway verified: sha256 ${manifest.sha256}`);
+  });
+
+  it("refuses a file that differs from its manifest, whatever the artifact digest says", async () => {
+    const { cwd } = await workspaceWithArtifact();
+    writeFileSync(
+      join(cwd, "dist/functions/llm-gateway/chunks/shared.js"),
+      "export const shared = 2;\n",
+    );
+    const digest = await runStepScript(digestScript, { cwd, environment: {} });
+    const verify = await runStepScript(verifyScript, {
+      cwd,
+      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
+    });
+    expect(verify.status).toBe(1);
+    expect(verify.output).toContain("llm-gateway: chunks/shared.js does not match its manifest");
+  });
+
+  it("refuses a file the manifest does not list", async () => {
+    const { cwd } = await workspaceWithArtifact();
+    writeFileSync(join(cwd, "dist/functions/llm-gateway/extra.js"), "globalThis.extra = true;\n");
+    const digest = await runStepScript(digestScript, { cwd, environment: {} });
+    const verify = await runStepScript(verifyScript, {
+      cwd,
+      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
+    });
+    expect(verify.status).toBe(1);
+    expect(verify.output).toContain("3 files present, the manifest lists 2");
+  });
+
+  it("prints each function's hash in the bundle job, for pinning", async () => {
+    const { cwd, manifest } = await workspaceWithArtifact();
+    const digest = await runStepScript(digestScript, { cwd, environment: {} });
+    expect(digest.output).toContain(`llm-gateway sha256 ${manifest.sha256}`);
+  });
+});
+
 describe("functions-deploy: deploy through the Management API", () => {
   let api: ManagementApiServer;
 

@@ -97,6 +97,8 @@ export function functionsDeployWorkflow(settings: WorkflowSettings): Workflow {
               `sha256="$(folder_digest "${functionsArtifactPath}")"`,
               'echo "sha256=${sha256}" >> "$GITHUB_OUTPUT"',
               'echo "Artifact digest: ${sha256}"',
+              // The per-function hash is what platform:supabase.pinnedArtifactSha256 pins.
+              `jq -r '"\\(.name) sha256 \\(.sha256)"' ${functionsArtifactPath}/*/manifest.json`,
             ].join("\n"),
             { id: "digest" },
           ),
