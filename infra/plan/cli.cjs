@@ -65,6 +65,8 @@ function main() {
       return;
     }
     registerTypeScript();
+    // As the language host does: the program sees no arguments of its own.
+    process.argv = [process.argv[0], process.argv[1]];
     const { runPlan } = require("./run-plan.ts");
     runPlan(prepared, repositoryRoot).then(
       (exitCode) => {
