@@ -69,7 +69,7 @@ beforeAll(async () => {
     runPlan(["--stack", "staging", "--config-file", badStackFile], transpileOnly),
     runPlan(["--stack", "no-such-stack"]),
   ]);
-}, 240_000);
+}, 360_000);
 
 afterAll(() => {
   rmSync(temporaryDirectory, { recursive: true, force: true });
