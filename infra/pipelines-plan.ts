@@ -48,7 +48,9 @@ export interface PlannedValue<Source extends string> {
 export interface PipelinesPlan {
   /** The GitHub environment of the stack. */
   environment: EnvironmentName;
+  /** Actions secrets, environment-scoped and prefixed repository-level ones. */
   secrets: PlannedValue<PipelineSecretSource>[];
+  /** Actions variables, environment-scoped and prefixed repository-level ones. */
   variables: PlannedValue<PipelineVariableSource>[];
   /** Workflow files, empty unless the stack manages them. */
   workflowFiles: RenderedFile[];
@@ -56,6 +58,7 @@ export interface PipelinesPlan {
 
 /** Inputs of {@link planPipelines}. */
 export interface PipelinesPlanOptions {
+  /** The stack's GitHub environment. */
   environment: EnvironmentName;
   /** Whether this stack writes the workflow files (exactly one stack per repository should). */
   manageWorkflowFiles: boolean;

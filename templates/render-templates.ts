@@ -15,6 +15,7 @@ export interface RenderedTemplate {
 
 /** The result of {@link renderTemplates}. */
 export interface RenderedTemplates {
+  /** The files, in a stable order. */
   files: RenderedTemplate[];
   /** Things the user should know (e.g. a profile filled from another stack). */
   warnings: string[];

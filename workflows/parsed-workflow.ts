@@ -2,20 +2,31 @@ import { parse } from "yaml";
 
 /** A step as it appears in rendered YAML. */
 export interface ParsedStep {
+  /** `name:` */
   name?: string;
+  /** `uses:`, e.g. `actions/checkout@<sha>`. */
   uses?: string;
+  /** `run:`, the script. */
   run?: string;
+  /** `with:`, the action inputs. */
   with?: Record<string, unknown>;
+  /** `env:` */
   env?: Record<string, unknown>;
 }
 
 /** A job as it appears in rendered YAML. */
 export interface ParsedJob {
+  /** `name:` */
   name?: string;
+  /** `environment:`, a name or `{ name, url }`. */
   environment?: string | { name?: string };
+  /** `permissions:` of the job. */
   permissions?: unknown;
+  /** `timeout-minutes:`, a number when set correctly. */
   "timeout-minutes"?: unknown;
+  /** `concurrency:` of the job. */
   concurrency?: unknown;
+  /** `steps:` */
   steps?: ParsedStep[];
 }
 

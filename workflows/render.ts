@@ -31,7 +31,7 @@ function jobToYaml(job: Job): YamlObject {
     needs: job.needs,
     if: job.if,
     environment: job.environment,
-    permissions: Object.keys(job.permissions).length === 0 ? {} : job.permissions,
+    permissions: job.permissions,
     "timeout-minutes": job.timeoutMinutes,
     concurrency: job.concurrency && {
       group: job.concurrency.group,

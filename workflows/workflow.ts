@@ -25,8 +25,11 @@ export interface DispatchInput {
 
 /** The `on:` block. */
 export interface Triggers {
+  /** Pushes to the listed branches (and paths). */
   push?: BranchPathFilter;
+  /** Pull requests into the listed branches (and touching the paths). */
   pull_request?: BranchPathFilter;
+  /** The "Run workflow" button, with its form inputs. */
   workflow_dispatch?: { inputs?: Record<string, DispatchInput> };
   /** Cron schedules, in UTC. */
   schedule?: { cron: string }[];

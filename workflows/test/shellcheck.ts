@@ -2,9 +2,13 @@ import { spawnSync } from "node:child_process";
 
 /** One shellcheck finding. */
 export interface ShellcheckFinding {
+  /** Line in the checked script (two header lines are prepended). */
   line: number;
+  /** The SC code, e.g. 2086. */
   code: number;
+  /** `error`, `warning`, `info` or `style`. */
   level: string;
+  /** What shellcheck says. */
   message: string;
 }
 

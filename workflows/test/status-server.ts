@@ -9,6 +9,7 @@ export interface StatusServer {
   requests: string[];
   /** Sets the statuses `path` answers with, one per request; the last one repeats. */
   answer(path: string, statuses: number[]): void;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 
