@@ -1,0 +1,55 @@
+/** Severity of a log line, lowest first. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** A JSON-lines logger whose every line passes through the redactor before it is written. */
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** How a {@link Logger} writes and filters. */
+export interface LoggerOptions {
+  /** Lines below this level are dropped. @default "info" */
+  level?: LogLevel;
+  /** Applied to every serialised line; see `createRedactor`. */
+  redact: (text: string) => string;
+  /**
+   * Receives each finished line. Warnings and errors go to stderr, the rest to stdout by default.
+   * @default console.log / console.error
+   */
+  write?: (line: string, level: LogLevel) => void;
+}
+
+function defaultWrite(line: string, level: LogLevel): void {
+  if (level === "warn" || level === "error") console.error(line);
+  else console.log(line);
+}
+
+function serialiseError(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return value;
+}
+
+/** Creates a {@link Logger}; fields must never carry prompt text (the caller's contract). */
+export function createLogger(options: LoggerOptions): Logger {
+  const minimum = levelRank[options.level ?? "info"];
+  const write = options.write ?? defaultWrite;
+  const emit = (level: LogLevel, event: string, fields?: Record<string, unknown>): void => {
+    if (levelRank[level] < minimum) return;
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level, event };
+    if (fields) {
+      for (const key in fields) record[key] = serialiseError(fields[key]);
+    }
+    write(options.redact(JSON.stringify(record)), level);
+  };
+  return {
+    debug: (event, fields) => emit("debug", event, fields),
+    info: (event, fields) => emit("info", event, fields),
+    warn: (event, fields) => emit("warn", event, fields),
+    error: (event, fields) => emit("error", event, fields),
+  };
+}

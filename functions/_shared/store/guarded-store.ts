@@ -1,0 +1,117 @@
+import type { LimitedIncrement, SetOptions, Store } from "./store.ts";
+
+const storeUnavailableMarker = Symbol.for("llm-gateway.StoreUnavailableError");
+
+/** A store call failed or took longer than its bound; callers degrade (bypass the cache, fail open). */
+export class StoreUnavailableError extends Error {
+  override readonly name = "StoreUnavailableError";
+  readonly [storeUnavailableMarker] = true;
+  constructor(
+    /** The store operation, e.g. "get". */
+    readonly operation: string,
+    /** What went wrong ("timeout" or the backend's message). */
+    readonly reason: string,
+  ) {
+    super(`store ${operation} failed: ${reason}`);
+  }
+}
+
+/** Type guard for {@link StoreUnavailableError}, safe across module copies. */
+export function isStoreUnavailableError(value: unknown): value is StoreUnavailableError {
+  return typeof value === "object" && value !== null && storeUnavailableMarker in value;
+}
+
+/** Options of {@link GuardedStore}. */
+export interface GuardedStoreOptions {
+  /** Bound on every call in milliseconds (`LLM_STORE_TIMEOUT_MS`). */
+  timeoutMs: number;
+  /** Called once per failed or timed-out call, e.g. to count `llm_gateway_store_errors_total`. */
+  onError: (operation: string, error: StoreUnavailableError) => void;
+}
+
+/**
+ * Wraps a remote {@link Store} so that every call settles within a bound and every failure surfaces
+ * as {@link StoreUnavailableError}. It never retries: a timed-out increment may have been applied.
+ */
+export class GuardedStore implements Store {
+  readonly kind;
+
+  constructor(
+    private readonly inner: Store,
+    private readonly options: GuardedStoreOptions,
+  ) {
+    this.kind = inner.kind;
+  }
+
+  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: StoreUnavailableError): void => {
+        this.options.onError(operation, error);
+        reject(error);
+      };
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        fail(new StoreUnavailableError(operation, `timeout after ${this.options.timeoutMs}ms`));
+      }, this.options.timeoutMs);
+      let pending: Promise<T>;
+      try {
+        pending = call();
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          fail(
+            new StoreUnavailableError(
+              operation,
+              error instanceof Error ? error.message : String(error),
+            ),
+          );
+        },
+      );
+    });
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.guard("get", () => this.inner.get(key));
+  }
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.guard("get_many", () => this.inner.getMany(keys));
+  }
+  set(key: string, value: string, options?: SetOptions): Promise<boolean> {
+    return this.guard("set", () => this.inner.set(key, value, options));
+  }
+  delete(...keys: string[]): Promise<void> {
+    return this.guard("delete", () => this.inner.delete(...keys));
+  }
+  increment(key: string, amount: number, ttlSeconds?: number): Promise<number> {
+    return this.guard("increment", () => this.inner.increment(key, amount, ttlSeconds));
+  }
+  incrementWithinLimit(
+    key: string,
+    amount: number,
+    limit: number,
+    ttlSeconds?: number,
+  ): Promise<LimitedIncrement> {
+    return this.guard("increment_within_limit", () =>
+      this.inner.incrementWithinLimit(key, amount, limit, ttlSeconds),
+    );
+  }
+  ping(): Promise<void> {
+    return this.guard("ping", () => this.inner.ping());
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,159 @@
+import { prometheusContentType } from "../_shared/prometheus.ts";
+import { identifyCaller } from "./caller.ts";
+import {
+  ClientClosedRequestError,
+  InternalGatewayError,
+  isAttemptAbortedError,
+  isGatewayError,
+  MethodNotAllowedError,
+  RouteNotFoundError,
+  type GatewayError,
+} from "./errors.ts";
+import { handleChat } from "./handle-chat.ts";
+import { handleEmbeddings } from "./handle-embeddings.ts";
+import { errorResponse, jsonResponse, requestIdOf } from "./http.ts";
+import { readJsonBody } from "./read-body.ts";
+import { createRequestContext, type RequestContext } from "./request-context.ts";
+import type { GatewayRuntime } from "./runtime.ts";
+import { parseTraceparent } from "./telemetry/tracing.ts";
+
+/** Supabase mounts the function under `/functions/v1/llm-gateway`, which reaches it as `/llm-gateway/...`. */
+const mountPrefix = "/llm-gateway";
+
+type Handler = (
+  runtime: GatewayRuntime,
+  request: Request,
+  body: unknown,
+  context: RequestContext,
+  caller: NonNullable<RequestContext["caller"]>,
+) => Promise<Response>;
+
+const postRoutes: ReadonlyMap<string, Handler> = new Map([
+  ["/v1/chat/completions", handleChat],
+  ["/v1/embeddings", handleEmbeddings],
+]);
+
+function normalisePath(pathname: string): string {
+  let path = pathname;
+  if (path === mountPrefix || path.startsWith(`${mountPrefix}/`))
+    path = path.slice(mountPrefix.length) || "/";
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  return path;
+}
+
+async function health(runtime: GatewayRuntime, requestId: string): Promise<Response> {
+  const [anthropic, openai, reachable] = await Promise.all([
+    runtime.breaker.state("anthropic"),
+    runtime.breaker.state("openai"),
+    runtime.store.ping().then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  const degraded = !reachable || anthropic !== "closed" || openai !== "closed";
+  return jsonResponse(
+    200,
+    {
+      status: degraded ? "degraded" : "ok",
+      providers: { anthropic: { breaker: anthropic }, openai: { breaker: openai } },
+      store: { kind: runtime.store.kind, reachable },
+    },
+    { "x-request-id": requestId, "cache-control": "no-store" },
+  );
+}
+
+async function metrics(runtime: GatewayRuntime, requestId: string): Promise<Response> {
+  // Refresh the gauges that live in the store; a store outage leaves their last values.
+  await Promise.all([
+    runtime.breaker.state("anthropic"),
+    runtime.breaker.state("openai"),
+    runtime.budget.spentToday().catch(() => undefined),
+  ]);
+  return new Response(runtime.metrics.render(), {
+    status: 200,
+    headers: {
+      "content-type": prometheusContentType,
+      "x-request-id": requestId,
+      "cache-control": "no-store",
+    },
+  });
+}
+
+/** The gateway as a `fetch`-style handler: `(request) => Promise<Response>`, for `Deno.serve` or tests. */
+export function createGatewayHandler(
+  runtime: GatewayRuntime,
+): (request: Request) => Promise<Response> {
+  const { config } = runtime;
+  return async (request: Request): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    const path = normalisePath(new URL(request.url).pathname);
+    if (path === "/health" || path === "/metrics") {
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        return errorResponse(new MethodNotAllowedError(request.method, path, "GET"), {
+          "x-request-id": requestId,
+        });
+      }
+      return path === "/health" ? health(runtime, requestId) : metrics(runtime, requestId);
+    }
+    const handler = postRoutes.get(path);
+    if (!handler) {
+      runtime.metrics.requests.increment({
+        route: "unknown",
+        provider: "none",
+        model: "none",
+        status: "404",
+      });
+      return errorResponse(new RouteNotFoundError(path), { "x-request-id": requestId });
+    }
+    const deadlineSignal = AbortSignal.timeout(config.requestDeadlineMs);
+    const span = runtime.tracer.startSpan(
+      `POST ${path}`,
+      "server",
+      runtime.tracer.enabled ? parseTraceparent(request.headers.get("traceparent")) : undefined,
+    );
+    const context = createRequestContext(
+      runtime,
+      requestId,
+      path,
+      {
+        signal: AbortSignal.any([request.signal, deadlineSignal]),
+        deadlineSignal,
+        deadlineAt: Date.now() + config.requestDeadlineMs,
+        requestId,
+        span: runtime.tracer.enabled ? span : undefined,
+      },
+      span,
+    );
+    try {
+      if (request.method !== "POST") throw new MethodNotAllowedError(request.method, path, "POST");
+      const caller = await identifyCaller(request, runtime.apiKeyHashes);
+      context.caller = caller;
+      if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
+      const body = await readJsonBody(request, config.maxBodyBytes);
+      const response = await handler(runtime, request, body, context, caller);
+      if (!context.deferred) context.complete(response.status);
+      return response;
+    } catch (caught) {
+      const error = toClientError(caught, runtime, context);
+      const response = errorResponse(error, {
+        "x-request-id": requestId,
+        "x-llm-cache": context.outcome.cache === "none" ? "bypass" : context.outcome.cache,
+        "x-llm-attempts": String(context.outcome.attempts),
+      });
+      context.complete(error.status, error.message);
+      return response;
+    }
+  };
+}
+
+function toClientError(
+  caught: unknown,
+  runtime: GatewayRuntime,
+  context: RequestContext,
+): GatewayError {
+  if (isGatewayError(caught)) return caught;
+  if (isAttemptAbortedError(caught)) return new ClientClosedRequestError();
+  runtime.logger.error("internal_error", { requestId: context.requestId, error: caught });
+  context.span.setAttribute("error.type", caught instanceof Error ? caught.name : "unknown");
+  return new InternalGatewayError();
+}

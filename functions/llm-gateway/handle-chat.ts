@@ -1,0 +1,385 @@
+import { isStoreUnavailableError } from "../_shared/store/guarded-store.ts";
+import { cacheKey, chatKeyMaterial, isDeterministic } from "./cache-key.ts";
+import { cacheScopeOf, type Caller } from "./caller.ts";
+import { chunksFromCompletion, CompletionAssembler } from "./completion-assembly.ts";
+import { estimateChatCost } from "./cost-estimate.ts";
+import { InvalidRequestError, UpstreamProtocolError } from "./errors.ts";
+import {
+  executeCandidates,
+  type AttemptCounter,
+  type ExecutionResult,
+} from "./execute-candidates.ts";
+import { jsonResponse } from "./http.ts";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  Usage,
+} from "./openai-types.ts";
+import { computeCost } from "./prices.ts";
+import type { AttemptContext } from "./providers/provider.ts";
+import type { RequestContext } from "./request-context.ts";
+import { parseChatRequest } from "./request-schema.ts";
+import { resolveRoute, type Candidate, type Route } from "./routing.ts";
+import type { CachedAnswer, GatewayRuntime } from "./runtime.ts";
+import {
+  doneFrame,
+  isMeaningfulChunk,
+  isUsageChunk,
+  replayStream,
+  sseFrame,
+  sseHeaders,
+} from "./sse-response.ts";
+
+type CacheResult = "hit" | "miss" | "bypass";
+
+/** A stream whose first meaningful chunk has arrived: the point after which there is no fallback. */
+interface OpenedStream {
+  buffered: ChatCompletionChunk[];
+  iterator: AsyncIterator<ChatCompletionChunk>;
+  finished: boolean;
+}
+
+function wantsNoCache(request: Request): boolean {
+  const header = request.headers.get("cache-control");
+  return header !== null && /no-cache|no-store/i.test(header);
+}
+
+function answerHeaders(
+  context: RequestContext,
+  provider: string,
+  model: string,
+  cache: CacheResult,
+  attempts: number,
+): Record<string, string> {
+  return {
+    "x-request-id": context.requestId,
+    "x-llm-provider": provider,
+    "x-llm-model": model,
+    "x-llm-cache": cache,
+    "x-llm-attempts": String(attempts),
+  };
+}
+
+async function openStream(
+  runtime: GatewayRuntime,
+  request: ChatCompletionRequest,
+  candidate: Candidate,
+  attempt: AttemptContext,
+): Promise<OpenedStream> {
+  const provider = runtime.chatProviders.get(candidate.provider);
+  if (!provider) throw new UpstreamProtocolError(candidate.provider, "provider not configured");
+  const iterator = await provider.stream(request, candidate.model, attempt);
+  const buffered: ChatCompletionChunk[] = [];
+  try {
+    while (true) {
+      const next = await iterator.next();
+      if (next.done) {
+        if (!buffered.some(isMeaningfulChunk))
+          throw new UpstreamProtocolError(candidate.provider, "stream ended without content");
+        return { buffered, iterator, finished: true };
+      }
+      buffered.push(next.value);
+      if (isMeaningfulChunk(next.value)) return { buffered, iterator, finished: false };
+    }
+  } catch (error) {
+    await iterator.return?.(undefined)?.catch?.(() => undefined);
+    throw error;
+  }
+}
+
+function recordUsage(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  candidate: Candidate,
+  usage: Usage | undefined,
+): number {
+  const input = usage?.prompt_tokens ?? 0;
+  const output = usage?.completion_tokens ?? 0;
+  const cost = computeCost(runtime.config.prices, candidate.model, input, output);
+  runtime.metrics.recordUsage(candidate.provider, candidate.model, input, output, cost);
+  context.outcome.costUsd = cost;
+  return cost;
+}
+
+function storeAnswer(
+  runtime: GatewayRuntime,
+  key: string | undefined,
+  answer: CachedAnswer<ChatCompletion>,
+): void {
+  if (key === undefined) return;
+  // Not awaited: the client never waits for the cache write; a failure is counted by the store guard.
+  runtime.store
+    .set(key, JSON.stringify(answer), { ttlSeconds: runtime.config.cacheTtlSeconds })
+    .catch(() => undefined);
+}
+
+function respondFromCache(
+  context: RequestContext,
+  answer: CachedAnswer<ChatCompletion>,
+  stream: boolean,
+  includeUsage: boolean,
+): Response {
+  context.outcome.provider = answer.provider;
+  context.outcome.model = answer.model;
+  const headers = answerHeaders(context, answer.provider, answer.model, "hit", 0);
+  if (stream) {
+    return new Response(replayStream(chunksFromCompletion(answer.body, includeUsage)), {
+      status: 200,
+      headers: { ...sseHeaders, ...headers },
+    });
+  }
+  return jsonResponse(200, answer.body, headers);
+}
+
+/** `POST /v1/chat/completions`. */
+export async function handleChat(
+  runtime: GatewayRuntime,
+  request: Request,
+  body: unknown,
+  context: RequestContext,
+  caller: Caller,
+): Promise<Response> {
+  const chat = parseChatRequest(body);
+  let route: Route = resolveRoute(runtime.config.routing, chat.model);
+  if ((chat.n ?? 1) > 1) {
+    // Anthropic has no `n`: only providers that can return several choices stay candidates.
+    route = {
+      ...route,
+      candidates: route.candidates.filter((candidate) => candidate.provider === "openai"),
+    };
+    if (route.candidates.length === 0) {
+      throw new InvalidRequestError(
+        `"n" > 1 is not supported by any candidate of "${chat.model}".`,
+        "unsupported_value",
+        "n",
+      );
+    }
+  }
+  context.outcome.tier = route.tier.name;
+  const stream = chat.stream === true;
+  context.outcome.stream = stream;
+  const includeUsage = stream && chat.stream_options?.include_usage === true;
+
+  let cache: CacheResult = !wantsNoCache(request) && isDeterministic(chat) ? "miss" : "bypass";
+  let key: string | undefined;
+  let finishFlight: ((answer: CachedAnswer<ChatCompletion> | undefined) => void) | undefined;
+  if (cache === "miss") {
+    key = await cacheKey(
+      "response",
+      cacheScopeOf(request, caller, chat.user),
+      chatKeyMaterial(chat),
+    );
+    try {
+      const cached = await runtime.store.get(key);
+      if (cached !== null) {
+        runtime.metrics.cache.increment({ kind: "response", result: "hit" });
+        context.outcome.cache = "hit";
+        return respondFromCache(
+          context,
+          JSON.parse(cached) as CachedAnswer<ChatCompletion>,
+          stream,
+          includeUsage,
+        );
+      }
+    } catch (error) {
+      if (!isStoreUnavailableError(error)) throw error;
+      cache = "bypass";
+      key = undefined;
+    }
+  }
+  if (key !== undefined) {
+    const leader = runtime.responseFlights.join(key);
+    if (leader) {
+      const answer = await leader;
+      if (answer) {
+        runtime.metrics.cache.increment({ kind: "response", result: "hit" });
+        context.outcome.cache = "hit";
+        return respondFromCache(context, answer, stream, includeUsage);
+      }
+    } else {
+      finishFlight = runtime.responseFlights.lead(key);
+    }
+  }
+  runtime.metrics.cache.increment({ kind: "response", result: cache });
+  context.outcome.cache = cache;
+
+  const counter: AttemptCounter = { attempts: 0 };
+  const estimate = (candidate: Candidate): number =>
+    runtime.budget.capped
+      ? estimateChatCost(
+          runtime.config.prices,
+          candidate.model,
+          chat,
+          runtime.config.defaultMaxTokens,
+        )
+      : 0;
+  try {
+    if (!stream) {
+      const result = await executeCandidates(
+        runtime.executor,
+        route,
+        context.scope,
+        estimate,
+        (candidate, attempt) => {
+          const provider = runtime.chatProviders.get(candidate.provider);
+          if (!provider)
+            throw new UpstreamProtocolError(candidate.provider, "provider not configured");
+          return provider.complete(chat, candidate.model, attempt);
+        },
+        counter,
+      );
+      const { candidate, value: completion } = result;
+      context.outcome.provider = candidate.provider;
+      context.outcome.model = candidate.model;
+      context.outcome.attempts = result.attempts;
+      const cost = recordUsage(runtime, context, candidate, completion.usage);
+      void runtime.budget.settle(result.reservation, cost).catch(() => undefined);
+      const answer: CachedAnswer<ChatCompletion> = {
+        provider: candidate.provider,
+        model: candidate.model,
+        body: completion,
+      };
+      storeAnswer(runtime, key, answer);
+      finishFlight?.(answer);
+      return jsonResponse(
+        200,
+        completion,
+        answerHeaders(context, candidate.provider, candidate.model, cache, result.attempts),
+      );
+    }
+    const result = await executeCandidates(
+      runtime.executor,
+      route,
+      context.scope,
+      estimate,
+      (candidate, attempt) => openStream(runtime, chat, candidate, attempt),
+      counter,
+    );
+    context.outcome.provider = result.candidate.provider;
+    context.outcome.model = result.candidate.model;
+    context.outcome.attempts = result.attempts;
+    context.deferred = true;
+    const body = pumpStream(runtime, context, result, includeUsage, (answer) => {
+      if (answer) storeAnswer(runtime, key, answer);
+      finishFlight?.(answer);
+    });
+    return new Response(body, {
+      status: 200,
+      headers: {
+        ...sseHeaders,
+        ...answerHeaders(
+          context,
+          result.candidate.provider,
+          result.candidate.model,
+          cache,
+          result.attempts,
+        ),
+      },
+    });
+  } catch (error) {
+    context.outcome.attempts = counter.attempts;
+    finishFlight?.(undefined);
+    throw error;
+  }
+}
+
+/**
+ * Streams the committed answer: the buffered chunks, then the rest as they arrive. A failure after
+ * the commit point ends the stream with an SSE error event and no `[DONE]`, so the client can tell
+ * a cut answer from a complete one.
+ */
+function pumpStream(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  result: ExecutionResult<OpenedStream>,
+  includeUsage: boolean,
+  onFinished: (answer: CachedAnswer<ChatCompletion> | undefined) => void,
+): ReadableStream<Uint8Array> {
+  const { candidate, reservation } = result;
+  const { iterator } = result.value;
+  const pending = [...result.value.buffered];
+  let finished = result.value.finished;
+  const assembler = new CompletionAssembler();
+  let closed = false;
+
+  /** Enqueues a chunk for the client; returns false when it was consumed silently (usage not asked for). */
+  const forward = (
+    chunk: ChatCompletionChunk,
+    controller: ReadableStreamDefaultController<Uint8Array>,
+  ): boolean => {
+    assembler.add(chunk);
+    if (isUsageChunk(chunk)) {
+      if (includeUsage) controller.enqueue(sseFrame(chunk));
+      return includeUsage;
+    }
+    if (!includeUsage && chunk.usage !== undefined) {
+      const { usage: _usage, ...rest } = chunk;
+      controller.enqueue(sseFrame(rest));
+      return true;
+    }
+    controller.enqueue(sseFrame(chunk));
+    return true;
+  };
+
+  const succeed = (controller: ReadableStreamDefaultController<Uint8Array>): void => {
+    closed = true;
+    controller.enqueue(doneFrame);
+    controller.close();
+    const cost = recordUsage(runtime, context, candidate, assembler.usage);
+    void runtime.budget.settle(reservation, cost).catch(() => undefined);
+    onFinished({
+      provider: candidate.provider,
+      model: candidate.model,
+      body: assembler.completion(),
+    });
+    context.complete(200);
+  };
+
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown): void => {
+    closed = true;
+    const message = error instanceof Error ? error.message : String(error);
+    controller.enqueue(
+      sseFrame({
+        error: {
+          message: `The upstream stream failed after it started: ${message}`,
+          type: "api_error",
+          code: "upstream_stream_error",
+        },
+      }),
+    );
+    controller.close();
+    // The reservation stays as the spend: the provider bills the partial answer and usage is unknown.
+    runtime.metrics.attempts.increment({ provider: candidate.provider, outcome: "stream_error" });
+    onFinished(undefined);
+    context.complete(200, message);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      if (closed) return;
+      while (pending.length > 0) forward(pending.shift() as ChatCompletionChunk, controller);
+      if (finished) return succeed(controller);
+      try {
+        // A pull that enqueues nothing is not called again by the stream machinery: keep reading
+        // until something reaches the client or the stream ends.
+        while (true) {
+          const next = await iterator.next();
+          if (next.done) {
+            finished = true;
+            return succeed(controller);
+          }
+          if (forward(next.value, controller)) return;
+        }
+      } catch (error) {
+        fail(controller, error);
+      }
+    },
+    cancel: async () => {
+      closed = true;
+      onFinished(undefined);
+      context.complete(499, "client closed the stream");
+      await iterator.return?.(undefined);
+    },
+  });
+}

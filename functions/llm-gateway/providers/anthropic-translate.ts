@@ -1,0 +1,418 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatMessage,
+  ContentPart,
+  ToolCall,
+  Usage,
+} from "../openai-types.ts";
+
+/** An Anthropic Messages API content block (the members the gateway uses). */
+export interface AnthropicContentBlock {
+  /** "text", "tool_use", "tool_result", "image", "thinking", ... */
+  type: string;
+  /** Text blocks. */
+  text?: string;
+  /** tool_use blocks. */
+  id?: string;
+  /** tool_use blocks. */
+  name?: string;
+  /** tool_use blocks. */
+  input?: unknown;
+  /** tool_result blocks. */
+  tool_use_id?: string;
+  /** tool_result blocks. */
+  content?: string | AnthropicContentBlock[];
+  /** image blocks. */
+  source?: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
+}
+
+/** An Anthropic message. */
+export interface AnthropicMessage {
+  /** Anthropic has only these two roles; system text goes to the top-level `system`. */
+  role: "user" | "assistant";
+  /** Blocks (strings are normalised to a text block). */
+  content: AnthropicContentBlock[];
+}
+
+/** The `POST /v1/messages` body. */
+export interface AnthropicRequest {
+  model: string;
+  messages: AnthropicMessage[];
+  max_tokens: number;
+  system?: string;
+  temperature?: number;
+  top_p?: number;
+  stop_sequences?: string[];
+  stream?: boolean;
+  tools?: { name: string; description?: string; input_schema: Record<string, unknown> }[];
+  tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
+}
+
+/** Anthropic's usage object. */
+export interface AnthropicUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+/** A non-streamed `message` response. */
+export interface AnthropicResponse {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: AnthropicContentBlock[];
+  stop_reason: string | null;
+  stop_sequence?: string | null;
+  usage: AnthropicUsage;
+}
+
+function textOf(content: string | ContentPart[] | null | undefined): string {
+  if (content === null || content === undefined) return "";
+  if (typeof content === "string") return content;
+  return content
+    .filter((part) => part.type === "text")
+    .map((part) => part.text ?? "")
+    .join("");
+}
+
+function imageBlock(url: string): AnthropicContentBlock {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (match)
+    return {
+      type: "image",
+      source: { type: "base64", media_type: match[1] as string, data: match[2] as string },
+    };
+  return { type: "image", source: { type: "url", url } };
+}
+
+function blocksOf(content: string | ContentPart[] | null | undefined): AnthropicContentBlock[] {
+  if (content === null || content === undefined) return [];
+  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
+  const blocks: AnthropicContentBlock[] = [];
+  for (const part of content) {
+    if (part.type === "text") blocks.push({ type: "text", text: part.text ?? "" });
+    else if (part.type === "image_url" && part.image_url)
+      blocks.push(imageBlock(part.image_url.url));
+  }
+  return blocks;
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+function append(
+  messages: AnthropicMessage[],
+  role: "user" | "assistant",
+  blocks: AnthropicContentBlock[],
+): void {
+  if (blocks.length === 0) return;
+  const last = messages[messages.length - 1];
+  // Anthropic wants alternating turns: consecutive same-role messages (e.g. several tool results) merge.
+  if (last && last.role === role) last.content.push(...blocks);
+  else messages.push({ role, content: blocks });
+}
+
+function toolChoice(choice: ChatCompletionRequest["tool_choice"]): AnthropicRequest["tool_choice"] {
+  if (choice === undefined) return undefined;
+  if (choice === "auto") return { type: "auto" };
+  if (choice === "required") return { type: "any" };
+  if (choice === "none") return { type: "none" };
+  if (typeof choice === "object") return { type: "tool", name: choice.function.name };
+  return undefined;
+}
+
+/**
+ * Translates an OpenAI chat request to an Anthropic Messages request: system/developer messages
+ * become `system`, tool calls and results become tool_use/tool_result blocks, `stop` becomes
+ * `stop_sequences`, temperature is clamped to Anthropic's 0-1, and `max_tokens` (required by
+ * Anthropic) defaults to `defaultMaxTokens`.
+ */
+export function toAnthropicRequest(
+  request: ChatCompletionRequest,
+  model: string,
+  defaultMaxTokens: number,
+  stream: boolean,
+): AnthropicRequest {
+  const system: string[] = [];
+  const messages: AnthropicMessage[] = [];
+  for (const message of request.messages as ChatMessage[]) {
+    switch (message.role) {
+      case "system":
+      case "developer":
+        system.push(textOf(message.content));
+        break;
+      case "user":
+        append(messages, "user", blocksOf(message.content));
+        break;
+      case "assistant": {
+        const blocks = blocksOf(message.content);
+        for (const call of message.tool_calls ?? []) {
+          blocks.push({
+            type: "tool_use",
+            id: call.id,
+            name: call.function.name,
+            input: parseArguments(call.function.arguments),
+          });
+        }
+        append(messages, "assistant", blocks);
+        break;
+      }
+      case "tool":
+        append(messages, "user", [
+          {
+            type: "tool_result",
+            tool_use_id: message.tool_call_id ?? "",
+            content: textOf(message.content),
+          },
+        ]);
+        break;
+    }
+  }
+  const body: AnthropicRequest = {
+    model,
+    messages,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens,
+  };
+  if (system.length > 0) body.system = system.join("\n\n");
+  if (request.temperature !== undefined) body.temperature = Math.min(request.temperature, 1);
+  if (request.top_p !== undefined) body.top_p = request.top_p;
+  if (request.stop !== undefined && request.stop !== null) {
+    body.stop_sequences = typeof request.stop === "string" ? [request.stop] : request.stop;
+  }
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) => ({
+      name: tool.function.name,
+      ...(tool.function.description === undefined
+        ? {}
+        : { description: tool.function.description }),
+      input_schema: tool.function.parameters ?? { type: "object", properties: {} },
+    }));
+  }
+  const choice = toolChoice(request.tool_choice);
+  if (choice) body.tool_choice = choice;
+  if (stream) body.stream = true;
+  return body;
+}
+
+/** Anthropic `stop_reason` to OpenAI `finish_reason`. */
+export function finishReasonOf(stopReason: string | null | undefined): string | null {
+  switch (stopReason) {
+    case null:
+    case undefined:
+      return null;
+    case "end_turn":
+    case "stop_sequence":
+    case "pause_turn":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    default:
+      return "stop";
+  }
+}
+
+/** Anthropic usage to OpenAI usage; cache reads and writes are input tokens too. */
+export function usageOf(usage: AnthropicUsage): Usage {
+  const prompt =
+    (usage.input_tokens ?? 0) +
+    (usage.cache_creation_input_tokens ?? 0) +
+    (usage.cache_read_input_tokens ?? 0);
+  const completion = usage.output_tokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+}
+
+/** Translates a non-streamed Anthropic message to an OpenAI `chat.completion`. */
+export function fromAnthropicResponse(
+  response: AnthropicResponse,
+  created: number = Math.floor(Date.now() / 1000),
+): ChatCompletion {
+  let text = "";
+  const toolCalls: ToolCall[] = [];
+  for (const block of response.content) {
+    if (block.type === "text") text += block.text ?? "";
+    else if (block.type === "tool_use") {
+      toolCalls.push({
+        id: block.id ?? "",
+        type: "function",
+        function: { name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) },
+      });
+    }
+  }
+  return {
+    id: response.id,
+    object: "chat.completion",
+    created,
+    model: response.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: toolCalls.length > 0 && text === "" ? null : text,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: finishReasonOf(response.stop_reason),
+      },
+    ],
+    usage: usageOf(response.usage),
+  };
+}
+
+/** Anthropic error `type` (HTTP body or SSE `error` event) to the HTTP status it stands for. */
+export function statusOfAnthropicError(type: string | undefined): number {
+  switch (type) {
+    case "invalid_request_error":
+      return 400;
+    case "authentication_error":
+      return 401;
+    case "permission_error":
+      return 403;
+    case "not_found_error":
+      return 404;
+    case "request_too_large":
+      return 413;
+    case "rate_limit_error":
+      return 429;
+    case "overloaded_error":
+      return 529;
+    default:
+      return 500;
+  }
+}
+
+/** What one Anthropic stream event means in OpenAI terms. */
+export type StreamStep =
+  | { kind: "chunk"; chunk: ChatCompletionChunk }
+  | { kind: "none" }
+  | { kind: "end" }
+  | { kind: "error"; status: number; message: string };
+
+/**
+ * Stateful translator from Anthropic SSE events to OpenAI chunks, one instance per stream.
+ * `message_start` gives the role chunk, text/tool deltas give content/tool_call chunks,
+ * `message_delta` gives the finish chunk, `message_stop` ends with a usage-only chunk.
+ */
+export class AnthropicStreamTranslator {
+  private id = "";
+  private model: string;
+  private readonly created: number;
+  private usage: AnthropicUsage = {};
+  /** Anthropic block index to OpenAI tool call index. */
+  private readonly toolIndexOfBlock = new Map<number, number>();
+
+  constructor(model: string, created: number = Math.floor(Date.now() / 1000)) {
+    this.model = model;
+    this.created = created;
+  }
+
+  private chunk(
+    delta: ChatCompletionChunk["choices"][number]["delta"],
+    finishReason: string | null = null,
+  ): StreamStep {
+    return {
+      kind: "chunk",
+      chunk: {
+        id: this.id,
+        object: "chat.completion.chunk",
+        created: this.created,
+        model: this.model,
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+      },
+    };
+  }
+
+  /** Translates one event (`event:` name and parsed `data:`). */
+  step(event: string, data: Record<string, unknown>): StreamStep {
+    switch (event) {
+      case "message_start": {
+        const message = (data.message ?? {}) as Partial<AnthropicResponse>;
+        this.id = message.id ?? this.id;
+        this.model = message.model ?? this.model;
+        this.usage = { ...message.usage };
+        return this.chunk({ role: "assistant", content: "" });
+      }
+      case "content_block_start": {
+        const block = (data.content_block ?? {}) as AnthropicContentBlock;
+        if (block.type !== "tool_use") return { kind: "none" };
+        const toolIndex = this.toolIndexOfBlock.size;
+        this.toolIndexOfBlock.set(Number(data.index), toolIndex);
+        return this.chunk({
+          tool_calls: [
+            {
+              index: toolIndex,
+              id: block.id ?? "",
+              type: "function",
+              function: { name: block.name ?? "", arguments: "" },
+            },
+          ],
+        });
+      }
+      case "content_block_delta": {
+        const delta = (data.delta ?? {}) as { type?: string; text?: string; partial_json?: string };
+        if (delta.type === "text_delta") return this.chunk({ content: delta.text ?? "" });
+        if (delta.type === "input_json_delta") {
+          const toolIndex = this.toolIndexOfBlock.get(Number(data.index));
+          if (toolIndex === undefined) return { kind: "none" };
+          return this.chunk({
+            tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json ?? "" } }],
+          });
+        }
+        return { kind: "none" };
+      }
+      case "message_delta": {
+        const delta = (data.delta ?? {}) as { stop_reason?: string | null };
+        const usage = (data.usage ?? {}) as AnthropicUsage;
+        this.usage = {
+          ...this.usage,
+          ...Object.fromEntries(
+            Object.entries(usage).filter(([, value]) => value !== null && value !== undefined),
+          ),
+        };
+        return this.chunk({}, finishReasonOf(delta.stop_reason) ?? "stop");
+      }
+      case "message_stop":
+        return { kind: "end" };
+      case "error": {
+        const error = (data.error ?? {}) as { type?: string; message?: string };
+        return {
+          kind: "error",
+          status: statusOfAnthropicError(error.type),
+          message: `${error.type ?? "error"}: ${error.message ?? "stream error"}`,
+        };
+      }
+      default:
+        // ping, content_block_stop and future event types carry nothing for the client.
+        return { kind: "none" };
+    }
+  }
+
+  /** The final usage-only chunk (OpenAI's `stream_options.include_usage` shape). */
+  usageChunk(): ChatCompletionChunk {
+    return {
+      id: this.id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.model,
+      choices: [],
+      usage: usageOf(this.usage),
+    };
+  }
+}

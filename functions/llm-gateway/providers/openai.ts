@@ -1,0 +1,163 @@
+import { parseServerSentEvents } from "../../_shared/sse.ts";
+import { UpstreamHttpError, UpstreamProtocolError } from "../errors.ts";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from "../openai-types.ts";
+import type { AttemptContext, ChatProvider, EmbeddingProvider } from "./provider.ts";
+import { postJson, readJson, streamReadError } from "./upstream-fetch.ts";
+
+/** Settings of {@link OpenAiProvider}. */
+export interface OpenAiProviderOptions {
+  /** `OPENAI_API_KEY`; requests go without Authorization when unset (e.g. a local simulator). */
+  apiKey: string | undefined;
+  /** `OPENAI_BASE_URL`, including `/v1`. @example "https://api.openai.com/v1" */
+  baseUrl: string;
+  /** `LLM_RETRY_AFTER_CAP_MS`. */
+  retryAfterCapMs: number;
+}
+
+/** Members the gateway consumes itself and never forwards. */
+const gatewayOnlyMembers = new Set(["model", "stream", "stream_options", "user"]);
+
+function upstreamBody(request: ChatCompletionRequest, model: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { model };
+  for (const key in request) {
+    if (!gatewayOnlyMembers.has(key) && request[key] !== undefined) body[key] = request[key];
+  }
+  return body;
+}
+
+/** Maps an OpenAI error `type`/`code` seen inside a stream to the HTTP status it stands for. */
+function statusOfStreamError(error: { type?: unknown; code?: unknown }): number {
+  if (error.code === "rate_limit_exceeded" || error.type === "rate_limit_error") return 429;
+  if (error.type === "invalid_request_error") return 400;
+  return 500;
+}
+
+/** OpenAI Chat Completions and Embeddings (or any OpenAI-compatible server). */
+export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
+  readonly name = "openai" as const;
+  private readonly authorization: Record<string, string>;
+
+  constructor(private readonly options: OpenAiProviderOptions) {
+    this.authorization = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  }
+
+  async complete(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<ChatCompletion> {
+    const response = await postJson(
+      this.name,
+      `${this.options.baseUrl}/chat/completions`,
+      { ...this.authorization, ...context.headers },
+      upstreamBody(request, model),
+      context.signal,
+      this.options.retryAfterCapMs,
+    );
+    const completion = await readJson<ChatCompletion>(this.name, response, context.signal);
+    if (
+      typeof completion !== "object" ||
+      completion === null ||
+      !Array.isArray(completion.choices)
+    ) {
+      throw new UpstreamProtocolError(this.name, "response has no choices array");
+    }
+    return completion;
+  }
+
+  async stream(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<AsyncIterator<ChatCompletionChunk>> {
+    // Usage is always requested upstream: cost is computed from it even when the client did not ask.
+    const body = {
+      ...upstreamBody(request, model),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    const response = await postJson(
+      this.name,
+      `${this.options.baseUrl}/chat/completions`,
+      { ...this.authorization, accept: "text/event-stream", ...context.headers },
+      body,
+      context.signal,
+      this.options.retryAfterCapMs,
+    );
+    if (!response.body)
+      throw new UpstreamProtocolError(this.name, "streaming response has no body");
+    return this.chunks(response.body, context.signal);
+  }
+
+  private async *chunks(
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    const events = parseServerSentEvents(body);
+    let done = false;
+    try {
+      while (true) {
+        let next: IteratorResult<{ event: string; data: string }>;
+        try {
+          next = await events.next();
+        } catch (error) {
+          throw streamReadError(this.name, error, signal);
+        }
+        if (next.done) break;
+        const data = next.value.data;
+        if (data === "[DONE]") {
+          done = true;
+          break;
+        }
+        let parsed: ChatCompletionChunk & {
+          error?: { message?: string; type?: unknown; code?: unknown };
+        };
+        try {
+          parsed = JSON.parse(data) as typeof parsed;
+        } catch {
+          throw new UpstreamProtocolError(this.name, "malformed JSON in stream chunk");
+        }
+        if (parsed.error) {
+          throw new UpstreamHttpError(
+            this.name,
+            statusOfStreamError(parsed.error),
+            `stream error: ${parsed.error.message ?? "unknown"}`,
+          );
+        }
+        yield parsed;
+      }
+    } finally {
+      await events.return(undefined);
+    }
+    if (!done) throw new UpstreamProtocolError(this.name, "stream ended before [DONE]");
+  }
+
+  async embed(
+    request: EmbeddingRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<EmbeddingResponse> {
+    const body: Record<string, unknown> = { model, input: request.input };
+    if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+    if (request.encoding_format !== undefined) body.encoding_format = request.encoding_format;
+    const response = await postJson(
+      this.name,
+      `${this.options.baseUrl}/embeddings`,
+      { ...this.authorization, ...context.headers },
+      body,
+      context.signal,
+      this.options.retryAfterCapMs,
+    );
+    const embeddings = await readJson<EmbeddingResponse>(this.name, response, context.signal);
+    if (typeof embeddings !== "object" || embeddings === null || !Array.isArray(embeddings.data)) {
+      throw new UpstreamProtocolError(this.name, "response has no data array");
+    }
+    return embeddings;
+  }
+}

@@ -1,0 +1,50 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from "../openai-types.ts";
+import type { ProviderName } from "../routing.ts";
+
+/** Per-attempt inputs every adapter call receives. */
+export interface AttemptContext {
+  /** Aborts on the attempt timeout, the request deadline or the client going away. */
+  signal: AbortSignal;
+  /** Extra upstream headers, e.g. `traceparent`. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** A provider that answers chat completions in OpenAI's shape, whatever its own wire format. */
+export interface ChatProvider {
+  /** Provider name, as in routes and metrics. */
+  readonly name: ProviderName;
+  /** One non-streamed completion. */
+  complete(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<ChatCompletion>;
+  /**
+   * Starts a streamed completion. Resolves once the provider accepted the request (status 2xx);
+   * the iterator yields OpenAI chunks, ending with a usage-only chunk, and throws an
+   * `UpstreamError` when the stream fails or is cut short.
+   */
+  stream(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<AsyncIterator<ChatCompletionChunk>>;
+}
+
+/** A provider of OpenAI-compatible embeddings. */
+export interface EmbeddingProvider {
+  /** Provider name. */
+  readonly name: ProviderName;
+  /** One embeddings call. */
+  embed(
+    request: EmbeddingRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<EmbeddingResponse>;
+}

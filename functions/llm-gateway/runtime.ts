@@ -1,0 +1,157 @@
+import { createLogger, type Logger } from "../_shared/logger.ts";
+import { createRedactor } from "../_shared/redact.ts";
+import { sha256Hex } from "../_shared/sha256.ts";
+import { createStore } from "../_shared/store/create-store.ts";
+import type { Store } from "../_shared/store/store.ts";
+import { SharedBreaker } from "./breaker.ts";
+import { Budget } from "./budget.ts";
+import { secretValues, type GatewayConfig } from "./config.ts";
+import type { ExecutorDependencies } from "./execute-candidates.ts";
+import { GatewayMetrics } from "./gateway-metrics.ts";
+import type { ChatCompletion, EmbeddingResponse } from "./openai-types.ts";
+import { AnthropicProvider } from "./providers/anthropic.ts";
+import { OpenAiProvider } from "./providers/openai.ts";
+import type { ChatProvider, EmbeddingProvider } from "./providers/provider.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import type { ProviderName } from "./routing.ts";
+import { SingleFlight } from "./single-flight.ts";
+import { noopAnalytics, PostHogAnalytics, type Analytics } from "./telemetry/analytics.ts";
+import { noopTracer, OtlpTracer, type Tracer } from "./telemetry/tracing.ts";
+
+/** A cached answer with who produced it, for the response headers of a hit. */
+export interface CachedAnswer<T> {
+  /** Provider that answered. */
+  provider: string;
+  /** Upstream model id (the configured candidate). */
+  model: string;
+  /** The answer. */
+  body: T;
+}
+
+/** Everything a request handler needs, built once per process. */
+export interface GatewayRuntime {
+  config: GatewayConfig;
+  store: Store;
+  breaker: SharedBreaker;
+  budget: Budget;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  tracer: Tracer;
+  analytics: Analytics;
+  rateLimiter: RateLimiter | undefined;
+  /** What the candidate loop needs, assembled once. */
+  executor: ExecutorDependencies;
+  chatProviders: ReadonlyMap<ProviderName, ChatProvider>;
+  embeddingProviders: ReadonlyMap<ProviderName, EmbeddingProvider>;
+  responseFlights: SingleFlight<CachedAnswer<ChatCompletion>>;
+  embeddingFlights: SingleFlight<CachedAnswer<EmbeddingResponse>>;
+  /** SHA-256 of each `GATEWAY_API_KEYS` entry. */
+  apiKeyHashes: ReadonlySet<string>;
+}
+
+/** Overrides for tests and embedding: a ready store, a log sink. */
+export interface RuntimeOverrides {
+  /** Use this store instead of the one the environment describes. */
+  store?: Store;
+  /** Receives log lines instead of stdout/stderr. */
+  writeLog?: (line: string) => void;
+}
+
+/** Builds the runtime from a parsed config. */
+export async function createRuntime(
+  config: GatewayConfig,
+  overrides: RuntimeOverrides = {},
+): Promise<GatewayRuntime> {
+  const redact = createRedactor(secretValues(config));
+  const logger = createLogger({
+    level: config.logLevel,
+    redact,
+    ...(overrides.writeLog ? { write: overrides.writeLog } : {}),
+  });
+  const metrics = new GatewayMetrics();
+  const store =
+    overrides.store ??
+    createStore({
+      upstashUrl: config.upstashUrl,
+      upstashToken: config.upstashToken,
+      redisUrl: config.redisUrl,
+      timeoutMs: config.storeTimeoutMs,
+      onError: (operation, error) => {
+        metrics.storeErrors.increment({ operation });
+        logger.warn("store_error", { operation, reason: error.reason });
+      },
+      onConnectionError: (error) => logger.debug("store_connection_error", { error }),
+    });
+  const breaker = new SharedBreaker(store, {
+    threshold: config.breakerThreshold,
+    halfOpenAfterMs: config.breakerHalfOpenAfterMs,
+    probeTimeoutMs: config.attemptTimeoutMs + 1000,
+    onState: (provider, state) => metrics.setBreakerState(provider, state),
+  });
+  const budget = new Budget(store, {
+    capUsd: config.dailyCapUsd,
+    onTotal: (total) => metrics.budgetSpent.set({}, total),
+  });
+  const openai = new OpenAiProvider({
+    apiKey: config.openaiApiKey,
+    baseUrl: config.openaiBaseUrl,
+    retryAfterCapMs: config.retryAfterCapMs,
+  });
+  const anthropic = new AnthropicProvider({
+    apiKey: config.anthropicApiKey,
+    baseUrl: config.anthropicBaseUrl,
+    retryAfterCapMs: config.retryAfterCapMs,
+    defaultMaxTokens: config.defaultMaxTokens,
+  });
+  for (const provider of ["anthropic", "openai"]) metrics.setBreakerState(provider, "closed");
+  const tracer: Tracer = config.otlpEndpoint
+    ? new OtlpTracer({
+        endpoint: config.otlpEndpoint,
+        serviceName: config.serviceName,
+        onError: (error) => logger.debug("otlp_export_failed", { error }),
+      })
+    : noopTracer;
+  const analytics: Analytics = config.posthogKey
+    ? new PostHogAnalytics({
+        apiKey: config.posthogKey,
+        host: config.posthogHost,
+        salt: config.analyticsSalt ?? crypto.randomUUID(),
+        redact,
+        onError: (error) => logger.debug("analytics_send_failed", { error }),
+      })
+    : noopAnalytics;
+  const executor: ExecutorDependencies = {
+    breaker,
+    budget,
+    metrics,
+    tracer,
+    logger,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+    maxRetries: config.maxRetries,
+    retryBaseMs: config.retryBaseMs,
+    requestDeadlineMs: config.requestDeadlineMs,
+  };
+  return {
+    config,
+    executor,
+    store,
+    breaker,
+    budget,
+    metrics,
+    logger,
+    tracer,
+    analytics,
+    rateLimiter:
+      config.rateLimitPerMinute === undefined
+        ? undefined
+        : new RateLimiter(store, config.rateLimitPerMinute),
+    chatProviders: new Map<ProviderName, ChatProvider>([
+      ["anthropic", anthropic],
+      ["openai", openai],
+    ]),
+    embeddingProviders: new Map<ProviderName, EmbeddingProvider>([["openai", openai]]),
+    responseFlights: new SingleFlight(),
+    embeddingFlights: new SingleFlight(),
+    apiKeyHashes: new Set(await Promise.all(config.apiKeys.map((key) => sha256Hex(key)))),
+  };
+}
