@@ -30,6 +30,7 @@ class Group extends pulumi.ComponentResource {
 let group: Group;
 beforeAll(async () => {
   group = new Group("group");
+  new Thing("existing", {}, { id: "thing-42" });
   await recorder.settled();
 });
 
@@ -83,6 +84,14 @@ describe("installRecordingMocks", () => {
     await expect(pulumi.runtime.invoke("test:index:lookup", {})).rejects.toThrow(
       /Unmocked provider call test:index:lookup/,
     );
+  });
+
+  it("records a resource read by id as read, not created", () => {
+    expect(recorder.named("test:index:Thing", "existing").read).toBe(true);
+  });
+
+  it("records a created resource as not read", () => {
+    expect(recorder.named("test:index:Thing", "group-thing").read).toBe(false);
   });
 
   it("names the registered types when a type is missing", () => {

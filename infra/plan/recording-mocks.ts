@@ -20,6 +20,8 @@ export interface RecordedResource {
   parent: string | undefined;
   /** True for provider resources, false for components. */
   custom: boolean;
+  /** True for an existing resource read with `get` or a StackReference: nothing is created. */
+  read: boolean;
   /** `protect` as registered. */
   protect: boolean;
   /** The `provider` reference (`<provider urn>::<id>`), when one was passed explicitly. */
@@ -156,6 +158,14 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
   getObject(): StructLike | undefined;
 }
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getAdditionalsecretoutputsList(): string[];
+  getProperties(): StructLike | undefined;
+}
 interface OutputsRequest {
   getUrn(): string;
   getOutputs(): StructLike | undefined;
@@ -163,6 +173,7 @@ interface OutputsRequest {
 type Callback = (error: unknown, response: unknown) => void;
 interface PatchableMonitor {
   registerResource(request: RegisterRequest, callback: Callback): Promise<void>;
+  readResource(request: ReadRequest, callback: Callback): Promise<void>;
   registerResourceOutputs(request: OutputsRequest, callback: Callback): void;
 }
 
@@ -213,35 +224,65 @@ export function installRecordingMocks(options: RecordingMockOptions = {}): Resou
   const registerResource = monitor.registerResource.bind(monitor);
   const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
 
+  const readResource = monitor.readResource.bind(monitor);
+
+  const record = (
+    urn: string,
+    raw: Record<string, unknown>,
+    fields: Omit<RecordedResource, "urn" | "inputs" | "redactedInputs" | "secretInputs">,
+  ) => {
+    const inputs: Record<string, unknown> = {};
+    const redactedInputs: Record<string, unknown> = {};
+    const secretInputs: string[] = [];
+    for (const [key, value] of Object.entries(raw)) {
+      const normalized = normalize(value, key);
+      inputs[key] = normalized.value;
+      redactedInputs[key] = normalized.redacted;
+      if (normalized.secret) {
+        secretInputs.push(key);
+      }
+    }
+    resources.push({ urn, ...fields, inputs, redactedInputs, secretInputs });
+  };
+
   monitor.registerResource = (request, callback) =>
     registerResource(request, (error, response) => {
       if (!error) {
-        const urn = (response as { getUrn(): string }).getUrn();
-        const raw = request.getObject()?.toJavaScript() ?? {};
-        const inputs: Record<string, unknown> = {};
-        const redactedInputs: Record<string, unknown> = {};
-        const secretInputs: string[] = [];
-        for (const [key, value] of Object.entries(raw)) {
-          const normalized = normalize(value, key);
-          inputs[key] = normalized.value;
-          redactedInputs[key] = normalized.redacted;
-          if (normalized.secret) {
-            secretInputs.push(key);
-          }
-        }
-        resources.push({
-          urn,
-          type: request.getType(),
-          name: request.getName(),
-          parent: request.getParent() || undefined,
-          custom: request.getCustom(),
-          protect: request.getProtect() === true,
-          provider: request.getProvider() || undefined,
-          additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
-          inputs,
-          redactedInputs,
-          secretInputs,
-        });
+        record(
+          (response as { getUrn(): string }).getUrn(),
+          request.getObject()?.toJavaScript() ?? {},
+          {
+            type: request.getType(),
+            name: request.getName(),
+            parent: request.getParent() || undefined,
+            custom: request.getCustom(),
+            read: false,
+            protect: request.getProtect() === true,
+            provider: request.getProvider() || undefined,
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+          },
+        );
+      }
+      callback(error, response);
+    });
+
+  monitor.readResource = (request, callback) =>
+    readResource(request, (error, response) => {
+      if (!error) {
+        record(
+          (response as { getUrn(): string }).getUrn(),
+          request.getProperties()?.toJavaScript() ?? {},
+          {
+            type: request.getType(),
+            name: request.getName(),
+            parent: request.getParent() || undefined,
+            custom: true,
+            read: true,
+            protect: false,
+            provider: request.getProvider() || undefined,
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+          },
+        );
       }
       callback(error, response);
     });

@@ -9,6 +9,7 @@ function resource(overrides: Partial<RecordedResource>): RecordedResource {
     name: "ai-platform-staging",
     parent: undefined,
     custom: false,
+    read: false,
     protect: false,
     provider: undefined,
     additionalSecretOutputs: [],
@@ -66,6 +67,13 @@ describe("renderPlanText", () => {
   it("nests a child under its parent", () => {
     expect(text).toContain(
       "└─ platform:index:CacheStore  cache\n   └─ upstash:index/redisDatabase:RedisDatabase  cache-database  [protected]",
+    );
+  });
+
+  it("flags a resource that is read, not created", () => {
+    const read = resource({ urn: "urn:read", type: "x:y:Z", name: "existing", read: true });
+    expect(renderPlanText({ ...plan, resources: [read] })).toContain(
+      "x:y:Z  existing  [read, not created]",
     );
   });
 

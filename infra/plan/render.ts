@@ -77,7 +77,7 @@ export function formatValue(value: unknown): string {
 }
 
 function describe(resource: RecordedResource): string {
-  const flags = resource.protect ? "  [protected]" : "";
+  const flags = `${resource.protect ? "  [protected]" : ""}${resource.read ? "  [read, not created]" : ""}`;
   return `${resource.type}  ${resource.name}${flags}`;
 }
 
