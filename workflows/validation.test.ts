@@ -22,9 +22,15 @@ describe.each(files)("$path", (file) => {
       { name: file.path, content: file.content },
       new NoOperationTraceWriter(),
     );
-    if (result.value) await convertWorkflowTemplate(result.context, result.value);
     expect(result.value).toBeDefined();
-    expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
+    // Conversion adds the semantic checks (job graph, needs, matrix) to the schema checks.
+    const template = result.value
+      ? await convertWorkflowTemplate(result.context, result.value)
+      : undefined;
+    expect([
+      ...result.context.errors.getErrors().map((error) => error.message),
+      ...(template?.errors ?? []).map((error) => error.Message),
+    ]).toEqual([]);
   });
 
   it("has shellcheck-clean run scripts", () => {
@@ -53,6 +59,26 @@ describe("the validators", () => {
 
   it("actionlint reports a broken workflow", async () => {
     expect((await actionlint(bad, "bad.yml")).length).toBeGreaterThan(0);
+  });
+
+  it("@actions/workflow-parser reports a job that needs a job that does not exist", async () => {
+    const content = [
+      "on: push",
+      "jobs:",
+      "  deploy:",
+      "    runs-on: ubuntu-latest",
+      "    needs: [build]",
+      "    steps:",
+      "      - run: echo deploy",
+      "",
+    ].join("\n");
+    const result = parseWorkflow({ name: "needs.yml", content }, new NoOperationTraceWriter());
+    const template = result.value
+      ? await convertWorkflowTemplate(result.context, result.value)
+      : undefined;
+    expect(
+      result.context.errors.getErrors().length + (template?.errors ?? []).length,
+    ).toBeGreaterThan(0);
   });
 
   it("@actions/workflow-parser reports a broken workflow", () => {
