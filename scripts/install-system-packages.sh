@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: redis-server (cache, budget and breaker
-# store) and shellcheck (lints every `run:` script of the rendered workflows). Idempotent: packages
-# already on the machine are not fetched again.
+# store), shellcheck (lints every `run:` script of the rendered workflows), and jq and curl (those
+# scripts run for real in workflows/step-scripts.test.ts). Idempotent: packages already on the
+# machine are not fetched again.
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "system packages: redis-server and shellcheck already installed"
+  echo "system packages: redis-server, shellcheck, jq and curl already installed"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
