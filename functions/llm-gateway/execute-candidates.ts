@@ -221,7 +221,12 @@ export async function executeCandidates<T>(
           `${candidate.provider}/${candidate.model}: ${message}${attemptsForCandidate > 1 ? ` (after ${attemptsForCandidate} attempts)` : ""}`,
         );
       }
-      dependencies.logger.warn("candidate_failed", {
+      // An open breaker is the expected state during an outage: not worth a warning per request.
+      const log =
+        isBreakerOpenError(error) && attemptsForCandidate === 0
+          ? dependencies.logger.debug
+          : dependencies.logger.warn;
+      log("candidate_failed", {
         requestId: scope.requestId,
         provider: candidate.provider,
         model: candidate.model,
