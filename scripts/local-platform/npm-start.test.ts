@@ -3,7 +3,10 @@ import { createServer } from "node:net";
 import type { Server } from "node:net";
 import { resolve } from "node:path";
 import OpenAI from "openai";
+import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisServer } from "../../test/support/redis-server";
+import type { RedisServer } from "../../test/support/redis-server";
 import { READY_LINE } from "./banner";
 import type { ExitStatus, RunningCommand } from "./test/npm-start-process";
 import {
@@ -24,7 +27,7 @@ import {
 const LAST_BANNER_LINE = "Press Ctrl-C to stop.";
 const READY_TIMEOUT_MS = 150_000;
 
-async function startOnFreePorts() {
+async function startOnFreePorts(extraEnvironment: Record<string, string> = {}) {
   const ports = {
     gateway: await pickFreePort(),
     edgeCache: await pickFreePort(),
@@ -35,6 +38,7 @@ async function startOnFreePorts() {
       GATEWAY_PORT: String(ports.gateway),
       EDGE_CACHE_PORT: String(ports.edgeCache),
       SIMULATOR_PORT: String(ports.simulator),
+      ...extraEnvironment,
     }),
   );
   await waitForOutput(command, LAST_BANNER_LINE, READY_TIMEOUT_MS);
@@ -164,6 +168,48 @@ describe("npm start when the gateway dies", () => {
 
   it("stops the Worker and the simulator", () => {
     expect(stillAlive(descendants.keys())).toEqual([]);
+  });
+});
+
+describe("npm start with REDIS_URL", () => {
+  let redis: RedisServer;
+  let command: RunningCommand;
+  let descendants = new Map<number, string>();
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    ({ command, descendants } = await startOnFreePorts({ REDIS_URL: redis.url }));
+  });
+
+  afterAll(async () => {
+    command?.child.kill("SIGTERM");
+    await command?.exited;
+    killEverything(undefined, descendants.keys());
+    await redis?.stop();
+  });
+
+  it("says the store is Redis", () => {
+    expect(command.stdout()).toContain("Store: Redis over TCP (REDIS_URL)");
+  });
+
+  it("makes the gateway keep its state in that Redis", async () => {
+    const client = new OpenAI({
+      baseURL: `${urlAfter("LLM gateway", command.stdout())}/v1`,
+      apiKey: "local",
+      maxRetries: 0,
+    });
+    await client.chat.completions.create({
+      model: "tier:fast",
+      temperature: 0,
+      messages: [{ role: "user", content: "Say hello." }],
+    });
+    const redisClient = createClient({ url: redis.url });
+    await redisClient.connect();
+    try {
+      expect(await redisClient.dbSize()).toBeGreaterThan(0);
+    } finally {
+      await redisClient.quit();
+    }
   });
 });
 
