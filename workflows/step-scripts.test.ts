@@ -277,6 +277,17 @@ describe("uptime: Slack alert", () => {
   });
 });
 
+describe("rollback: web staging", () => {
+  it("fails with what to do instead, since staging deploys are previews", async () => {
+    const run = await runStepScript(stepScript("rollback.yml", "web-staging", "Explain"), {
+      cwd: workspace(),
+      environment: {},
+    });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain("Re-run the Web deploy workflow run");
+  });
+});
+
 describe("rollback: input validation", () => {
   const validate = stepScript("rollback.yml", "functions-staging", "Validate the inputs");
 

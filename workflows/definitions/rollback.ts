@@ -29,6 +29,29 @@ const validateFunctionsInputs = runStep(
   { env: { RUN_ID: "${{ inputs.functions-run-id }}", SHA256: "${{ inputs.functions-sha256 }}" } },
 );
 
+/**
+ * Vercel's instant rollback moves a project's production domain; staging deploys are previews, so
+ * there is nothing to roll back to. The job says what to do instead rather than silently passing.
+ */
+function stagingWebRollbackJob(): Job {
+  return {
+    name: "Roll back web staging",
+    if: "inputs.target == 'web' && inputs.environment == 'staging'",
+    permissions: {},
+    timeoutMinutes: 5,
+    steps: [
+      runStep(
+        "Explain",
+        [
+          'echo "::error::vercel rollback applies to production deployments; staging deploys are previews."',
+          'echo "Re-run the Web deploy workflow run of the commit you want staging to serve."',
+          "exit 1",
+        ].join("\n"),
+      ),
+    ],
+  };
+}
+
 function rollbackWebJob(settings: WorkflowSettings, environment: EnvironmentName): Job {
   return {
     name: `Roll back web ${environment}`,
@@ -48,9 +71,9 @@ function rollbackWebJob(settings: WorkflowSettings, environment: EnvironmentName
         [
           'vercel="./${WEB_APP_PATH}/node_modules/.bin/vercel"',
           'if [ -n "$DEPLOYMENT" ]; then',
-          '  "$vercel" rollback "$DEPLOYMENT" --yes',
+          '  "$vercel" rollback "$DEPLOYMENT"',
           "else",
-          '  "$vercel" rollback --yes',
+          '  "$vercel" rollback',
           "fi",
         ].join("\n"),
         { env: { ...vercelEnvironment, DEPLOYMENT: "${{ inputs.web-deployment }}" } },
@@ -85,14 +108,17 @@ function rollbackFunctionsJob(environment: EnvironmentName): Job {
 }
 
 /**
- * Rollback by hand: choose the environment and what to roll back. Web: `vercel rollback` to a
- * given deployment (or the previous one). Functions: redeploy the artifact of an earlier
+ * Rollback by hand: choose the environment and what to roll back. Web (production): `vercel
+ * rollback` to a given deployment (or the previous one). Functions: redeploy the artifact of an earlier
  * functions-deploy run, verified against its digest.
  */
 export function rollbackWorkflow(settings: WorkflowSettings): Workflow {
   const jobs: Record<string, Job> = {};
   for (const environment of environments) {
-    jobs[`web-${environment}`] = rollbackWebJob(settings, environment);
+    jobs[`web-${environment}`] =
+      environment === "production"
+        ? rollbackWebJob(settings, environment)
+        : stagingWebRollbackJob();
     jobs[`functions-${environment}`] = rollbackFunctionsJob(environment);
   }
   return {
