@@ -8,6 +8,7 @@ import { CacheStore } from "./cache-store";
 import { loadStackConfig } from "./config";
 import { EdgeCache } from "./edge-cache";
 import { edgeCacheSources } from "./edge-cache-sources";
+import { EdgeFunctions, edgeFunctionsArgsFromConfig } from "./edge-functions";
 import { definitionsBaseUrl } from "./endpoints";
 import { Pipelines } from "./pipelines";
 import { pipelinesArgsFromConfig } from "./pipelines-args";
@@ -67,12 +68,12 @@ const webApp = new WebApp(
   { providers: [providers.vercel] },
 );
 
-// ---------------------------------------------------------------------------------------------
-// SEAM: EdgeFunctions (infra/edge-functions.ts) - the gateway's Supabase secrets and deployment.
-// Add here, wired from `config` and `cacheStore` (restUrl, restToken), e.g.
-//   const edgeFunctions = new EdgeFunctions("functions", edgeFunctionsArgsFromConfig(config, cacheStore));
-// and export its outputs below (artifactSha256).
-// ---------------------------------------------------------------------------------------------
+// The gateway's Supabase secrets (wired from the CacheStore and config) and its deployment,
+// referencing the bundled artifact by hash (or the hash pinned in platform:supabase).
+const edgeFunctions = new EdgeFunctions(
+  "functions",
+  edgeFunctionsArgsFromConfig(config, cacheStore),
+);
 
 // GitHub: the stack's Actions environment, secrets and variables, and (one stack only) the
 // workflow files.
@@ -84,6 +85,10 @@ const pipelines = new Pipelines("pipelines", pipelinesArgsFromConfig(config, web
 export const environment = config.environment;
 /** The LLM gateway's public URL. */
 export const gatewayUrl = config.gatewayUrl;
+/** SHA-256 of the gateway artifact this stack deploys (pin it in platform:supabase to roll back). */
+export const gatewayArtifactSha256 = edgeFunctions.artifactSha256;
+/** Supabase Edge Function secrets this stack manages (names only). */
+export const gatewaySecretNames = edgeFunctions.secretNames;
 /** Upstash database id. */
 export const redisDatabaseId = cacheStore.databaseId;
 /** Upstash database host. */

@@ -1,0 +1,113 @@
+// The Supabase part of the offline plan (`npm run plan -- --stack NAME --json`), run the way a
+// user runs it: the whole program loaded like Pulumi's language host does, under mocks.
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bundleSource } from "../functions/bundle/bundle-function";
+import { describeArtifact } from "../functions/bundle/write-artifact";
+import { supabaseFunctions } from "../functions/bundle/supabase-functions";
+import type { PlanJson, PlanJsonResource } from "./plan/render";
+import { secretKeys } from "./secret-keys";
+
+const repositoryRoot = path.resolve(__dirname, "..");
+const secretsType = "pulumi-nodejs:dynamic/supabase:Secrets";
+const deploymentType = "pulumi-nodejs:dynamic/supabase:FunctionDeployment";
+
+// Distinctive plaintext for every secret: none of it may appear anywhere in the plan.
+const plaintextSecrets = Object.fromEntries(
+  secretKeys.map(({ key }) => [key, `plaintext-${key.replace(":", "-")}-b7f3c1`]),
+);
+
+function plan(stack: string): Promise<PlanJson & { raw: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "npm",
+      ["run", "--silent", "plan", "--", "--stack", stack, "--json"],
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, PLATFORM_PLAN_SECRETS: JSON.stringify(plaintextSecrets) },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`plan --stack ${stack} failed: ${stderr}`));
+        else resolve({ ...(JSON.parse(stdout) as PlanJson), raw: stdout });
+      },
+    );
+  });
+}
+
+function resource(planned: PlanJson, type: string): PlanJsonResource {
+  const found = planned.resources.find((candidate) => candidate.type === type);
+  if (!found) throw new Error(`the ${planned.stack} plan has no ${type}`);
+  return found;
+}
+
+let staging: PlanJson & { raw: string };
+let production: PlanJson & { raw: string };
+let sourceSha256: string;
+
+beforeAll(async () => {
+  const gateway = supabaseFunctions.find((source) => source.name === "llm-gateway");
+  if (!gateway) throw new Error("supabase-functions.ts lists no llm-gateway");
+  [staging, production, sourceSha256] = await Promise.all([
+    plan("staging"),
+    plan("production"),
+    bundleSource(gateway, repositoryRoot).then(
+      ({ bytes }) =>
+        describeArtifact({
+          name: gateway.name,
+          entrypoint: "index.js",
+          verifyJwt: gateway.verifyJwt,
+          files: [{ path: "index.js", bytes }],
+        }).sha256,
+    ),
+  ]);
+});
+
+describe("the plan's Supabase resources", () => {
+  it("lists the secrets and the gateway deployment under EdgeFunctions in both stacks", () => {
+    for (const planned of [staging, production]) {
+      const component = resource(planned, "platform:supabase:EdgeFunctions");
+      expect(resource(planned, secretsType).parent).toBe(component.urn);
+      expect(resource(planned, deploymentType).parent).toBe(component.urn);
+    }
+  });
+
+  it("shows the same artifact hash for both stacks, the hash of the current source", () => {
+    const stagingHash = resource(staging, deploymentType).inputs.artifactSha256;
+
+    expect(resource(production, deploymentType).inputs.artifactSha256).toBe(stagingHash);
+    expect(stagingHash).toBe(sourceSha256);
+  });
+
+  it("exports the artifact hash as a stack output", () => {
+    expect(staging.outputs.gatewayArtifactSha256).toBe(sourceSha256);
+    expect(production.outputs.gatewayArtifactSha256).toBe(sourceSha256);
+  });
+
+  it("deploys each stack's own project", () => {
+    expect(resource(staging, deploymentType).inputs.projectRef).not.toBe(
+      resource(production, deploymentType).inputs.projectRef,
+    );
+  });
+
+  it("masks every gateway secret value", () => {
+    const values = resource(staging, secretsType).inputs.values as Record<string, string>;
+
+    expect(Object.keys(values)).toContain("OPENAI_API_KEY");
+    expect(new Set(Object.values(values))).toEqual(new Set(["[secret]", "[unknown]"]));
+  });
+
+  it("passes the access token only as a secret", () => {
+    for (const type of [secretsType, deploymentType]) {
+      expect(resource(staging, type).inputs.accessToken).toBe("[secret]");
+      expect(resource(staging, type).secretInputs).toContain("accessToken");
+    }
+  });
+
+  it("prints no plaintext secret anywhere", () => {
+    for (const planned of [staging, production]) {
+      for (const value of Object.values(plaintextSecrets)) expect(planned.raw).not.toContain(value);
+    }
+  });
+});
