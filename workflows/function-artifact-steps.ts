@@ -111,7 +111,16 @@ export const databaseMigrationSteps: Step[] = [
   }),
   runStep(
     "Push database migrations",
-    ['supabase link --project-ref "$SUPABASE_PROJECT_REF"', "supabase db push"].join("\n"),
+    [
+      // A repository without migrations (or without supabase/config.toml, which `npm run
+      // templates` renders) has nothing to push; linking would fail on the missing config.
+      "if [ ! -d supabase/migrations ] || [ ! -f supabase/config.toml ]; then",
+      '  echo "::notice::no supabase/migrations or supabase/config.toml: no database migrations to push"',
+      "  exit 0",
+      "fi",
+      'supabase link --project-ref "$SUPABASE_PROJECT_REF"',
+      "supabase db push",
+    ].join("\n"),
     {
       env: {
         ...supabaseEnvironment,

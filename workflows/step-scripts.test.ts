@@ -183,6 +183,17 @@ describe("functions-deploy: deploy through the Management API", () => {
   });
 });
 
+describe("functions-deploy: database migrations", () => {
+  it("skips the push when the repository has no migrations", async () => {
+    const run = await runStepScript(
+      stepScript("functions-deploy.yml", "deploy-staging", "Push database migrations"),
+      { cwd: workspace(), environment: { SUPABASE_PROJECT_REF: projectRef } },
+    );
+    expect(run.status).toBe(0);
+    expect(run.output).toContain("no database migrations to push");
+  });
+});
+
 describe("uptime: check", () => {
   let site: StatusServer;
 
