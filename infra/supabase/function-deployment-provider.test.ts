@@ -118,6 +118,31 @@ describe("functionDeploymentProvider.create", () => {
   });
 });
 
+describe("functionDeploymentProvider.check", () => {
+  it("rejects a slug that does not start with a letter, quoting it", async () => {
+    const manifest = await artifact("export {};");
+    const news = { ...inputs(manifest), slug: "1-gateway" };
+
+    const result = await functionDeploymentProvider.check!(news, news);
+
+    expect(result.failures).toEqual([
+      {
+        property: "slug",
+        reason: expect.stringContaining('slug "1-gateway" must start with a letter'),
+      },
+    ]);
+  });
+
+  it("rejects an artifact hash that is not 64 hex digits", async () => {
+    const manifest = await artifact("export {};");
+    const news = { ...inputs(manifest), artifactSha256: "latest" };
+
+    const result = await functionDeploymentProvider.check!(news, news);
+
+    expect(result.failures?.map((failure) => failure.property)).toEqual(["artifactSha256"]);
+  });
+});
+
 describe("functionDeploymentProvider.diff", () => {
   it("reports no change and uploads nothing for the same hash", async () => {
     const manifest = await artifact('Deno.serve(() => new Response("one"));');
@@ -166,6 +191,17 @@ describe("functionDeploymentProvider.diff", () => {
     const manifest = await artifact('Deno.serve(() => new Response("one"));');
     const olds = await deployed(manifest);
     server.functions.get(projectRef)?.delete(slug);
+
+    const result = await functionDeploymentProvider.diff!("id", olds, inputs(manifest));
+
+    expect(result.changes).toBe(true);
+  });
+
+  it("reports a change when verify_jwt was changed outside Pulumi", async () => {
+    const manifest = await artifact('Deno.serve(() => new Response("one"));');
+    const olds = await deployed(manifest);
+    const live = server.functions.get(projectRef)?.get(slug);
+    if (live) live.verifyJwt = true;
 
     const result = await functionDeploymentProvider.diff!("id", olds, inputs(manifest));
 

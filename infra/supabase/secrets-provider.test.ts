@@ -68,6 +68,15 @@ describe("secretsProvider.check", () => {
     ]);
   });
 
+  it("rejects a name that is not an environment variable name", async () => {
+    const result = await secretsProvider.check!(
+      inputs({ "LLM-ROUTES": "{}" }),
+      inputs({ "LLM-ROUTES": "{}" }),
+    );
+
+    expect(result.failures?.[0].reason).toContain('secret "LLM-ROUTES" is not a valid');
+  });
+
   it("accepts ordinary names", async () => {
     const result = await secretsProvider.check!(
       inputs({ LLM_ROUTES: "{}" }),
