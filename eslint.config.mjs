@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".artifacts/", "coverage/", "bench/results/", "**/__fixtures__/**"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".artifacts/",
+      "coverage/",
+      "bench/results/",
+      "**/__fixtures__/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
