@@ -74,9 +74,9 @@ export class Budget {
     const difference = actualUsd - reservation.amount;
     if (difference === 0) return;
     try {
-      this.options.onTotal?.(
-        await this.store.increment(reservation.key, difference, dayKeyTtlSeconds),
-      );
+      // Not inlined into `onTotal?.(...)`: optional calls skip evaluating their arguments.
+      const total = await this.store.increment(reservation.key, difference, dayKeyTtlSeconds);
+      this.options.onTotal?.(total);
     } catch (error) {
       if (!isStoreUnavailableError(error)) throw error;
     }
