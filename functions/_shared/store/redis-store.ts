@@ -117,7 +117,8 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.connecting;
+    // Not awaiting `connecting`: against a dead server it only settles when reconnection stops.
     if (this.client.isOpen) this.client.destroy();
+    await Promise.race([this.connecting, new Promise((resolve) => setTimeout(resolve, 100))]);
   }
 }
