@@ -9,7 +9,8 @@ import {
   type AttemptCounter,
   type ExecutionResult,
 } from "./execute-candidates.ts";
-import { jsonResponse } from "./http.ts";
+import { jsonTextResponse } from "./http.ts";
+import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -21,7 +22,7 @@ import type { AttemptContext } from "./providers/provider.ts";
 import type { RequestContext } from "./request-context.ts";
 import { parseChatRequest } from "./request-schema.ts";
 import { resolveRoute, type Candidate, type Route } from "./routing.ts";
-import type { CachedAnswer, GatewayRuntime } from "./runtime.ts";
+import type { GatewayRuntime } from "./runtime.ts";
 import {
   doneFrame,
   isMeaningfulChunk,
@@ -102,21 +103,17 @@ function recordUsage(
   return cost;
 }
 
-function storeAnswer(
-  runtime: GatewayRuntime,
-  key: string | undefined,
-  answer: CachedAnswer<ChatCompletion>,
-): void {
+function storeAnswer(runtime: GatewayRuntime, key: string | undefined, answer: StoredAnswer): void {
   if (key === undefined) return;
   // Not awaited: the client never waits for the cache write; a failure is counted by the store guard.
   runtime.store
-    .set(key, JSON.stringify(answer), { ttlSeconds: runtime.config.cacheTtlSeconds })
+    .set(key, encodeStoredAnswer(answer), { ttlSeconds: runtime.config.cacheTtlSeconds })
     .catch(() => undefined);
 }
 
 function respondFromCache(
   context: RequestContext,
-  answer: CachedAnswer<ChatCompletion>,
+  answer: StoredAnswer,
   stream: boolean,
   includeUsage: boolean,
 ): Response {
@@ -124,12 +121,13 @@ function respondFromCache(
   context.outcome.model = answer.model;
   const headers = answerHeaders(context, answer.provider, answer.model, "hit", 0);
   if (stream) {
-    return new Response(replayStream(chunksFromCompletion(answer.body, includeUsage)), {
+    const completion = JSON.parse(answer.body) as ChatCompletion;
+    return new Response(replayStream(chunksFromCompletion(completion, includeUsage)), {
       status: 200,
       headers: { ...sseHeaders, ...headers },
     });
   }
-  return jsonResponse(200, answer.body, headers);
+  return jsonTextResponse(200, answer.body, headers);
 }
 
 /** `POST /v1/chat/completions`. */
@@ -163,7 +161,7 @@ export async function handleChat(
 
   let cache: CacheResult = !wantsNoCache(request) && isDeterministic(chat) ? "miss" : "bypass";
   let key: string | undefined;
-  let finishFlight: ((answer: CachedAnswer<ChatCompletion> | undefined) => void) | undefined;
+  let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
   if (cache === "miss") {
     key = await cacheKey(
       "response",
@@ -172,15 +170,11 @@ export async function handleChat(
     );
     try {
       const cached = await runtime.store.get(key);
-      if (cached !== null) {
+      const answer = cached === null ? undefined : decodeStoredAnswer(cached);
+      if (answer) {
         runtime.metrics.cache.increment({ kind: "response", result: "hit" });
         context.outcome.cache = "hit";
-        return respondFromCache(
-          context,
-          JSON.parse(cached) as CachedAnswer<ChatCompletion>,
-          stream,
-          includeUsage,
-        );
+        return respondFromCache(context, answer, stream, includeUsage);
       }
     } catch (error) {
       if (!isStoreUnavailableError(error)) throw error;
@@ -235,16 +229,16 @@ export async function handleChat(
       context.outcome.attempts = result.attempts;
       const cost = recordUsage(runtime, context, candidate, completion.usage);
       void runtime.budget.settle(result.reservation, cost).catch(() => undefined);
-      const answer: CachedAnswer<ChatCompletion> = {
+      const answer: StoredAnswer = {
         provider: candidate.provider,
         model: candidate.model,
-        body: completion,
+        body: JSON.stringify(completion),
       };
       storeAnswer(runtime, key, answer);
       finishFlight?.(answer);
-      return jsonResponse(
+      return jsonTextResponse(
         200,
-        completion,
+        answer.body,
         answerHeaders(context, candidate.provider, candidate.model, cache, result.attempts),
       );
     }
@@ -294,7 +288,7 @@ function pumpStream(
   context: RequestContext,
   result: ExecutionResult<OpenedStream>,
   includeUsage: boolean,
-  onFinished: (answer: CachedAnswer<ChatCompletion> | undefined) => void,
+  onFinished: (answer: StoredAnswer | undefined) => void,
 ): ReadableStream<Uint8Array> {
   const { candidate, reservation } = result;
   const { iterator } = result.value;
@@ -331,7 +325,7 @@ function pumpStream(
     onFinished({
       provider: candidate.provider,
       model: candidate.model,
-      body: assembler.completion(),
+      body: JSON.stringify(assembler.completion()),
     });
     context.complete(200);
   };

@@ -4,13 +4,13 @@ import { cacheScopeOf, type Caller } from "./caller.ts";
 import { estimateEmbeddingCost } from "./cost-estimate.ts";
 import { InvalidRequestError, UpstreamProtocolError } from "./errors.ts";
 import { executeCandidates, type AttemptCounter } from "./execute-candidates.ts";
-import { jsonResponse } from "./http.ts";
-import type { EmbeddingResponse } from "./openai-types.ts";
+import { jsonTextResponse } from "./http.ts";
 import { computeCost } from "./prices.ts";
 import type { RequestContext } from "./request-context.ts";
 import { parseEmbeddingRequest } from "./request-schema.ts";
 import { resolveRoute, type Candidate } from "./routing.ts";
-import type { CachedAnswer, GatewayRuntime } from "./runtime.ts";
+import type { GatewayRuntime } from "./runtime.ts";
+import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
 
 function headersOf(
   context: RequestContext,
@@ -60,13 +60,13 @@ export async function handleEmbeddings(
   const noCache = /no-cache|no-store/i.test(request.headers.get("cache-control") ?? "");
   let cache: "hit" | "miss" | "bypass" = noCache ? "bypass" : "miss";
   let key: string | undefined;
-  let finishFlight: ((answer: CachedAnswer<EmbeddingResponse> | undefined) => void) | undefined;
-  const respondHit = (answer: CachedAnswer<EmbeddingResponse>): Response => {
+  let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
+  const respondHit = (answer: StoredAnswer): Response => {
     runtime.metrics.cache.increment({ kind: "embedding", result: "hit" });
     context.outcome.cache = "hit";
     context.outcome.provider = answer.provider;
     context.outcome.model = answer.model;
-    return jsonResponse(
+    return jsonTextResponse(
       200,
       answer.body,
       headersOf(context, answer.provider, answer.model, "hit", 0),
@@ -80,7 +80,8 @@ export async function handleEmbeddings(
     );
     try {
       const cached = await runtime.store.get(key);
-      if (cached !== null) return respondHit(JSON.parse(cached) as CachedAnswer<EmbeddingResponse>);
+      const answer = cached === null ? undefined : decodeStoredAnswer(cached);
+      if (answer) return respondHit(answer);
     } catch (error) {
       if (!isStoreUnavailableError(error)) throw error;
       cache = "bypass";
@@ -126,20 +127,22 @@ export async function handleEmbeddings(
     runtime.metrics.recordUsage(candidate.provider, candidate.model, input, 0, cost);
     context.outcome.costUsd = cost;
     void runtime.budget.settle(result.reservation, cost).catch(() => undefined);
-    const answer: CachedAnswer<EmbeddingResponse> = {
+    const answer: StoredAnswer = {
       provider: candidate.provider,
       model: candidate.model,
-      body: value,
+      body: JSON.stringify(value),
     };
     if (key !== undefined) {
       runtime.store
-        .set(key, JSON.stringify(answer), { ttlSeconds: runtime.config.embeddingCacheTtlSeconds })
+        .set(key, encodeStoredAnswer(answer), {
+          ttlSeconds: runtime.config.embeddingCacheTtlSeconds,
+        })
         .catch(() => undefined);
     }
     finishFlight?.(answer);
-    return jsonResponse(
+    return jsonTextResponse(
       200,
-      value,
+      answer.body,
       headersOf(context, candidate.provider, candidate.model, cache, result.attempts),
     );
   } catch (error) {

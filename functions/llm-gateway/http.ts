@@ -11,6 +11,15 @@ export function jsonResponse(
   return new Response(JSON.stringify(body), { status, headers: { ...jsonHeaders, ...headers } });
 }
 
+/** A response whose JSON body is already serialised. */
+export function jsonTextResponse(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(text, { status, headers: { ...jsonHeaders, ...headers } });
+}
+
 /** The OpenAI-shaped error response for a {@link GatewayError}. */
 export function errorResponse(error: GatewayError, headers: Record<string, string> = {}): Response {
   return jsonResponse(error.status, error.toBody(), { ...headers, ...error.headers });

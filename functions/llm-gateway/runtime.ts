@@ -4,11 +4,11 @@ import { sha256Hex } from "../_shared/sha256.ts";
 import { createStore } from "../_shared/store/create-store.ts";
 import type { Store } from "../_shared/store/store.ts";
 import { SharedBreaker } from "./breaker.ts";
+import type { StoredAnswer } from "./cached-answer.ts";
 import { Budget } from "./budget.ts";
 import { secretValues, type GatewayConfig } from "./config.ts";
 import type { ExecutorDependencies } from "./execute-candidates.ts";
 import { GatewayMetrics } from "./gateway-metrics.ts";
-import type { ChatCompletion, EmbeddingResponse } from "./openai-types.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
 import { OpenAiProvider } from "./providers/openai.ts";
 import type { ChatProvider, EmbeddingProvider } from "./providers/provider.ts";
@@ -17,16 +17,6 @@ import type { ProviderName } from "./routing.ts";
 import { SingleFlight } from "./single-flight.ts";
 import { noopAnalytics, PostHogAnalytics, type Analytics } from "./telemetry/analytics.ts";
 import { noopTracer, OtlpTracer, type Tracer } from "./telemetry/tracing.ts";
-
-/** A cached answer with who produced it, for the response headers of a hit. */
-export interface CachedAnswer<T> {
-  /** Provider that answered. */
-  provider: string;
-  /** Upstream model id (the configured candidate). */
-  model: string;
-  /** The answer. */
-  body: T;
-}
 
 /** Everything a request handler needs, built once per process. */
 export interface GatewayRuntime {
@@ -43,8 +33,8 @@ export interface GatewayRuntime {
   executor: ExecutorDependencies;
   chatProviders: ReadonlyMap<ProviderName, ChatProvider>;
   embeddingProviders: ReadonlyMap<ProviderName, EmbeddingProvider>;
-  responseFlights: SingleFlight<CachedAnswer<ChatCompletion>>;
-  embeddingFlights: SingleFlight<CachedAnswer<EmbeddingResponse>>;
+  responseFlights: SingleFlight<StoredAnswer>;
+  embeddingFlights: SingleFlight<StoredAnswer>;
   /** SHA-256 of each `GATEWAY_API_KEYS` entry. */
   apiKeyHashes: ReadonlySet<string>;
 }
