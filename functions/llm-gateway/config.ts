@@ -131,13 +131,34 @@ function json<T>(environment: Environment, name: string, schema: z.ZodType<T>): 
   }
   const result = schema.safeParse(parsed);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path.map(String).join(".") ?? "";
-    throw new ConfigError(
-      `${name}${path ? `.${path}` : ""}: ${issue?.message ?? "invalid value"}.`,
-    );
+    const { path, message } = deepestIssue(result.error.issues);
+    throw new ConfigError(`${name}${path.length > 0 ? `.${path.join(".")}` : ""}: ${message}.`);
   }
   return result.data;
+}
+
+/**
+ * The most specific issue: a union ("list or object") reports "Invalid input" at its own path,
+ * while the branch that got furthest knows which member is wrong.
+ */
+function deepestIssue(issues: readonly z.core.$ZodIssue[]): {
+  path: PropertyKey[];
+  message: string;
+} {
+  let best: { path: PropertyKey[]; message: string } = { path: [], message: "invalid value" };
+  for (const issue of issues) {
+    let candidate = { path: [...issue.path], message: issue.message };
+    if (issue.code === "invalid_union") {
+      for (const branch of issue.errors) {
+        const inner = deepestIssue(branch);
+        if (inner.path.length + issue.path.length > candidate.path.length) {
+          candidate = { path: [...issue.path, ...inner.path], message: inner.message };
+        }
+      }
+    }
+    if (candidate.path.length >= best.path.length) best = candidate;
+  }
+  return best;
 }
 
 function baseUrl(environment: Environment, name: string, fallback: string): string {

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadGatewayConfig, secretValues } from "./config.ts";
+
+function configError(environment: Record<string, string>): string {
+  try {
+    loadGatewayConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadGatewayConfig", () => {
+  it("uses the documented defaults", () => {
+    const config = loadGatewayConfig({});
+    expect(config).toMatchObject({
+      anthropicBaseUrl: "https://api.anthropic.com",
+      openaiBaseUrl: "https://api.openai.com/v1",
+      cacheTtlSeconds: 3600,
+      embeddingCacheTtlSeconds: 604_800,
+      attemptTimeoutMs: 30_000,
+      requestDeadlineMs: 60_000,
+      maxRetries: 2,
+      breakerThreshold: 5,
+      maxBodyBytes: 1_048_576,
+      dailyCapUsd: undefined,
+      rateLimitPerMinute: undefined,
+      posthogHost: "https://us.i.posthog.com",
+    });
+    expect([...config.routing.tiers.keys()]).toEqual(["default", "fast", "smart", "embedding"]);
+  });
+
+  it("accepts tiers as lists or with the expensive flag", () => {
+    const config = loadGatewayConfig({
+      LLM_ROUTES:
+        '{"cheap":[{"provider":"openai","model":"m1"}],"big":{"expensive":true,"candidates":[{"provider":"anthropic","model":"m2"}]}}',
+    });
+    expect(config.routing.tiers.get("big")?.expensive).toBe(true);
+    expect(config.routing.tierOfModel.get("m1")?.name).toBe("cheap");
+  });
+
+  it("names the LLM_ROUTES path of a bad provider", () => {
+    expect(configError({ LLM_ROUTES: '{"default":[{"provider":"mistral","model":"m"}]}' })).toMatch(
+      /^LLM_ROUTES\.default\.0\.provider: /,
+    );
+  });
+
+  it("rejects LLM_ROUTES that is not JSON", () => {
+    expect(configError({ LLM_ROUTES: "default=gpt-4o" })).toBe(
+      'LLM_ROUTES must be JSON, got "default=gpt-4o".',
+    );
+  });
+
+  it("merges LLM_PRICES over the defaults", () => {
+    const config = loadGatewayConfig({
+      LLM_PRICES: '{"gpt-4o":{"inputPerMillion":1,"outputPerMillion":2}}',
+    });
+    expect(config.prices.get("gpt-4o")).toEqual({ inputPerMillion: 1, outputPerMillion: 2 });
+    expect(config.prices.get("gpt-4o-mini")).toBeDefined();
+  });
+
+  it("names a negative price", () => {
+    expect(
+      configError({ LLM_PRICES: '{"m":{"inputPerMillion":-1,"outputPerMillion":2}}' }),
+    ).toMatch(/^LLM_PRICES\.m\.inputPerMillion: /);
+  });
+
+  it("names a bad number", () => {
+    expect(configError({ LLM_MAX_RETRIES: "three" })).toBe(
+      'LLM_MAX_RETRIES must be an integer >= 0, got "three".',
+    );
+  });
+
+  it("accepts a fractional daily cap", () => {
+    expect(loadGatewayConfig({ LLM_DAILY_CAP_USD: "2.5" }).dailyCapUsd).toBe(2.5);
+  });
+
+  it("splits GATEWAY_API_KEYS and drops blanks", () => {
+    expect(loadGatewayConfig({ GATEWAY_API_KEYS: " a-key-1 , ,b-key-2" }).apiKeys).toEqual([
+      "a-key-1",
+      "b-key-2",
+    ]);
+  });
+
+  it("strips trailing slashes from base URLs", () => {
+    expect(loadGatewayConfig({ OPENAI_BASE_URL: "http://127.0.0.1:4010/v1/" }).openaiBaseUrl).toBe(
+      "http://127.0.0.1:4010/v1",
+    );
+  });
+
+  it("lists the secrets the redactor must know", () => {
+    const config = loadGatewayConfig({
+      OPENAI_API_KEY: "sk-o",
+      UPSTASH_REDIS_REST_TOKEN: "tok",
+      GATEWAY_API_KEYS: "k1",
+    });
+    expect(secretValues(config)).toEqual(["sk-o", "tok", "k1"]);
+  });
+});
