@@ -1,0 +1,391 @@
+// `npm run bench`: every figure of issue 6 in one run, written to bench/results/.
+// `npm run bench -- --quick` shortens every loop (a smoke run; its numbers are not for comparison).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, freemem, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startProviderSimulator } from "../scripts/provider-simulator/index";
+import { denoBinary, startGateway } from "../test/support/gateway-process";
+import type { GatewayProcess } from "../test/support/gateway-process";
+import { startRedisServer } from "../test/support/redis-server";
+import { repositoryRoot } from "../test/support/repository-root";
+import { startUpstashRestServer } from "../test/support/upstash-rest-server";
+import type { BenchContext } from "./lib/context";
+import { HttpClient } from "./lib/http-client";
+import type { LoadResult } from "./lib/load";
+import { startPortkey } from "./lib/portkey";
+import { Progress } from "./lib/progress";
+import { quantiles, summarize } from "./lib/stats";
+import { compareResults } from "./report/compare";
+import { renderMarkdown } from "./report/markdown";
+import type { BenchResults, RunFigures, TargetCheck } from "./report/results";
+import { renderLatencyChart } from "./report/svg-chart";
+import { measureCacheHits } from "./scenarios/cache-hit";
+import { measureColdStart } from "./scenarios/cold-start";
+import { measureCostReplay } from "./scenarios/cost-replay";
+import { measureFailover } from "./scenarios/failover";
+import { measureOverhead } from "./scenarios/overhead";
+import { measurePlan } from "./scenarios/plan-time";
+
+const resultsDirectory = join(repositoryRoot, "bench", "results");
+
+function figures(result: LoadResult): RunFigures {
+  return {
+    ...summarize(result.latencies),
+    requestsPerSecond: result.requestsPerSecond,
+    errors: result.errors,
+  };
+}
+
+function commandVersion(command: string, args: string[]): string {
+  try {
+    return (
+      execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+        .split("\n")[0]
+        ?.trim() ?? "unknown"
+    );
+  } catch {
+    return "unknown";
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (
+      JSON.parse(
+        readFileSync(join(repositoryRoot, "node_modules", name, "package.json"), "utf8"),
+      ) as { version: string }
+    ).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** A target check; without `met` the figure is only reported (no target applies). */
+function check(
+  id: string,
+  description: string,
+  target: string,
+  value: number | null,
+  unit: string,
+  met?: (value: number) => boolean,
+): TargetCheck {
+  const measured = value !== null && Number.isFinite(value);
+  return {
+    id,
+    description,
+    target,
+    value: measured ? value : null,
+    unit,
+    met: measured && met ? met(value) : null,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+  const quick = values.quick ?? false;
+  const progress = new Progress(7);
+  const client = new HttpClient(32);
+  const context: BenchContext = { progress, client, scale: quick ? 0.1 : 1 };
+  const started = performance.now();
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  // Ctrl-C must not leave Deno, Portkey or redis-server behind.
+  process.once("SIGINT", () => void cleanUp().then(() => process.exit(130)));
+
+  try {
+    progress.step(
+      1,
+      "starting the simulator, Portkey, redis-server, the Upstash REST server and three gateways",
+    );
+    const simulator = await startProviderSimulator();
+    cleanups.push(() => simulator.close());
+    const gatewayEnv = {
+      OPENAI_API_KEY: "sk-bench-0123456789",
+      OPENAI_BASE_URL: simulator.openaiBaseUrl,
+      ANTHROPIC_API_KEY: "sk-ant-bench-0123456789",
+      ANTHROPIC_BASE_URL: simulator.anthropicBaseUrl,
+    };
+    const start = async (extra: Record<string, string>): Promise<GatewayProcess> => {
+      const gateway = await startGateway({
+        captureOutput: false,
+        env: { ...gatewayEnv, ...extra },
+      });
+      cleanups.push(() => gateway.stop());
+      return gateway;
+    };
+    const portkey = await startPortkey();
+    cleanups.push(() => portkey.stop());
+    const redisServer = await startRedisServer();
+    cleanups.push(() => redisServer.stop());
+    const upstash = await startUpstashRestServer({ redisUrl: redisServer.url });
+    cleanups.push(() => upstash.close());
+    const memoryGateway = await start({});
+    const redisGateway = await start({ REDIS_URL: redisServer.url });
+    const upstashGateway = await start({
+      UPSTASH_REDIS_REST_URL: upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    });
+
+    progress.step(2, "non-cached overhead: direct vs gateway vs Portkey");
+    const overhead = await measureOverhead(context, simulator, memoryGateway, portkey);
+    simulator.requests.length = 0;
+
+    progress.step(3, "cache-hit latency per store");
+    const cacheHit = await measureCacheHits(
+      context,
+      { memory: memoryGateway, redis: redisGateway, upstash: upstashGateway },
+      redisServer.url,
+      upstash,
+    );
+    await redisGateway.stop();
+    await upstashGateway.stop();
+    await portkey.stop();
+
+    progress.step(4, "failover: primary refusing connections, primary hanging");
+    const failover = await measureFailover(context, simulator);
+
+    progress.step(5, "cost: replayed Zipf workload and a burst of identical requests");
+    simulator.requests.length = 0;
+    const cost = await measureCostReplay(context, memoryGateway, simulator);
+    await cleanUp();
+
+    progress.step(6, "artifact size and cold start");
+    const coldStart = await measureColdStart(context, {
+      OPENAI_BASE_URL: "http://127.0.0.1:9/openai/v1",
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:9/anthropic",
+    });
+
+    progress.step(7, "offline plan time, both stacks");
+    const plan = [await measurePlan("staging"), await measurePlan("production")];
+    for (const item of plan)
+      progress.note(
+        `${item.stack}: ${(item.ms / 1000).toFixed(1)} s${item.ok ? "" : ` (failed: ${item.error ?? ""})`}`,
+      );
+
+    const durationSeconds = (performance.now() - started) / 1000;
+    const overheadFigures = {
+      sequential: {
+        direct: figures(overhead.sequential.direct),
+        gateway: figures(overhead.sequential.gateway),
+        portkey: figures(overhead.sequential.portkey),
+      },
+      concurrent16: {
+        direct: figures(overhead.concurrent16.direct),
+        gateway: figures(overhead.concurrent16.gateway),
+        portkey: figures(overhead.concurrent16.portkey),
+      },
+      streamingSequential: {
+        direct: figures(overhead.streamingSequential.direct),
+        gateway: figures(overhead.streamingSequential.gateway),
+        portkey: figures(overhead.streamingSequential.portkey),
+      },
+    };
+    const cacheFigures = {
+      memory: figures(cacheHit.memory),
+      redis: figures(cacheHit.redis),
+      upstash: figures(cacheHit.upstash),
+      rawRedisGet: figures(cacheHit.rawRedisGet),
+      rawUpstashGet: figures(cacheHit.rawUpstashGet),
+      answerBytes: cacheHit.answerBytes,
+    };
+    const failoverFigures = {
+      refused: {
+        beforeBreakerOpens: figures(failover.refused.beforeBreakerOpens),
+        afterBreakerOpens: figures(failover.refused.afterBreakerOpens),
+        fallbackDirect: figures(failover.refused.fallbackDirect),
+        breakerAfter: failover.refused.breakerAfter,
+      },
+      hanging: {
+        beforeBreakerOpens: figures(failover.hanging.beforeBreakerOpens),
+        afterBreakerOpens: figures(failover.hanging.afterBreakerOpens),
+        fallbackDirect: figures(failover.hanging.fallbackDirect),
+        breakerAfter: failover.hanging.breakerAfter,
+      },
+    };
+    const sequential = overheadFigures.sequential;
+    const concurrent = overheadFigures.concurrent16;
+    const targets: TargetCheck[] = [
+      check(
+        "overhead-p50",
+        "gateway overhead over a direct call, sequential, p50",
+        "<= 1 ms",
+        sequential.gateway.p50 - sequential.direct.p50,
+        "ms",
+        (value) => value <= 1,
+      ),
+      check(
+        "overhead-p99",
+        "gateway overhead over a direct call, sequential, p99 (no target)",
+        "reported",
+        sequential.gateway.p99 - sequential.direct.p99,
+        "ms",
+      ),
+      check(
+        "overhead-p50-16",
+        "gateway overhead over a direct call, 16 concurrent, p50 (no target)",
+        "reported",
+        concurrent.gateway.p50 - concurrent.direct.p50,
+        "ms",
+      ),
+      check(
+        "throughput-vs-portkey",
+        "gateway req/s at 16 concurrent / Portkey's",
+        ">= 2x",
+        concurrent.gateway.requestsPerSecond / concurrent.portkey.requestsPerSecond,
+        "x",
+        (value) => value >= 2,
+      ),
+      check(
+        "memory-hit-p50",
+        "in-memory cache hit, p50",
+        "<= 0.5 ms",
+        cacheFigures.memory.p50,
+        "ms",
+        (value) => value <= 0.5,
+      ),
+      check(
+        "redis-hit-vs-get",
+        "Redis cache hit p50 minus raw Redis GET p50",
+        "<= 0.5 ms",
+        cacheFigures.redis.p50 - cacheFigures.rawRedisGet.p50,
+        "ms",
+        (value) => value <= 0.5,
+      ),
+      check(
+        "failover-refused-open",
+        "failover with the breaker open (primary refusing) over calling the fallback directly, p50",
+        "<= 1 ms",
+        failoverFigures.refused.afterBreakerOpens.p50 - failoverFigures.refused.fallbackDirect.p50,
+        "ms",
+        (value) => value <= 1,
+      ),
+      check(
+        "failover-hanging-open",
+        "failover with the breaker open (primary hanging) over calling the fallback directly, p50",
+        "<= 1 ms",
+        failoverFigures.hanging.afterBreakerOpens.p50 - failoverFigures.hanging.fallbackDirect.p50,
+        "ms",
+        (value) => value <= 1,
+      ),
+      check(
+        "cold-start-ratio",
+        `gateway cold start (${coldStart.measured}) / hello-world Deno.serve, p50`,
+        "<= 1.5x",
+        coldStart.gateway.p50 / coldStart.helloWorld.p50,
+        "x",
+        (value) => value <= 1.5,
+      ),
+      check(
+        "burst-upstream-calls",
+        "upstream calls for a burst of 200 identical concurrent requests",
+        "1",
+        cost.burst.upstreamCalls,
+        "calls",
+        (value) => value === 1,
+      ),
+      check(
+        "bench-duration",
+        "whole benchmark wall time",
+        "< 600 s",
+        durationSeconds,
+        "s",
+        (value) => value < 600,
+      ),
+    ];
+    const cpuList = cpus();
+    const results: BenchResults = {
+      formatVersion: 1,
+      date: new Date().toISOString(),
+      quick,
+      durationSeconds,
+      machine: {
+        cpus: cpuList.length,
+        cpuModel: cpuList[0]?.model.trim() ?? "unknown",
+        memoryGiB: totalmem() / 1024 ** 3,
+        platform: platform(),
+        release: release(),
+      },
+      versions: {
+        node: process.version,
+        deno: commandVersion(denoBinary, ["--version"]),
+        "redis-server": commandVersion("redis-server", ["--version"]),
+        "@portkey-ai/gateway": packageVersion("@portkey-ai/gateway"),
+        "@hono/node-server": packageVersion("@hono/node-server"),
+        commit: commandVersion("git", ["-C", repositoryRoot, "rev-parse", "--short", "HEAD"]),
+      },
+      overhead: overheadFigures,
+      cacheHit: cacheFigures,
+      failover: failoverFigures,
+      cost: { ...cost },
+      coldStart: { ...coldStart },
+      plan,
+      targets,
+      distributions: {
+        sequential: {
+          direct: quantiles(overhead.sequential.direct.latencies),
+          gateway: quantiles(overhead.sequential.gateway.latencies),
+          portkey: quantiles(overhead.sequential.portkey.latencies),
+        },
+        concurrent16: {
+          direct: quantiles(overhead.concurrent16.direct.latencies),
+          gateway: quantiles(overhead.concurrent16.gateway.latencies),
+          portkey: quantiles(overhead.concurrent16.portkey.latencies),
+        },
+      },
+    };
+
+    mkdirSync(resultsDirectory, { recursive: true });
+    const latestPath = join(resultsDirectory, "latest.json");
+    const previous = existsSync(latestPath)
+      ? (JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults)
+      : undefined;
+    const comparisons = compareResults(previous, targets);
+    writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(resultsDirectory, "latest.md"), renderMarkdown(results, comparisons));
+    const colors = { direct: "#6b7280", gateway: "#2563eb", portkey: "#ea580c" } as const;
+    const panel = (title: string, mode: "sequential" | "concurrent16") => ({
+      title,
+      series: (["direct", "gateway", "portkey"] as const).map((target) => ({
+        name: target === "direct" ? "direct" : target === "gateway" ? "this gateway" : "Portkey",
+        color: colors[target],
+        quantiles: results.distributions[mode][target],
+      })),
+    });
+    writeFileSync(
+      join(resultsDirectory, "latency.svg"),
+      renderLatencyChart(
+        [panel("sequential", "sequential"), panel("16 concurrent", "concurrent16")],
+        `${results.machine.cpus} x ${results.machine.cpuModel}, ${results.date.slice(0, 16).replace("T", " ")} UTC, commit ${results.versions.commit}`,
+      ),
+    );
+    process.stderr.write(
+      `\nwrote bench/results/latest.json, latest.md and latency.svg in ${durationSeconds.toFixed(0)} s (free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB)\n\n`,
+    );
+    for (const target of targets) {
+      const verdict =
+        target.met === null
+          ? target.target === "reported"
+            ? "figure"
+            : "not measured"
+          : target.met
+            ? "met"
+            : "MISSED";
+      console.log(
+        `${verdict.padEnd(12)} ${target.description}: ${target.value === null ? "n/a" : target.value.toFixed(3)} ${target.unit} (target ${target.target})`,
+      );
+    }
+  } finally {
+    await cleanUp();
+    client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
