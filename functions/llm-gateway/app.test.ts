@@ -220,6 +220,23 @@ describe("streaming", () => {
   });
 });
 
+describe("stalled streams", () => {
+  it("end with an error event when no chunk arrives within LLM_ATTEMPT_TIMEOUT_MS after the first", async () => {
+    const quick = await startGateway({ LLM_ATTEMPT_TIMEOUT_MS: "300" });
+    quick.queue.anthropic.push("sse-stall-after-first");
+    const started = Date.now();
+    const frames = await sse(
+      await quick.handle(post("/v1/chat/completions", chat({ stream: true }))),
+    );
+    await quick.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(frames).not.toContain("[DONE]");
+    expect(JSON.parse(frames.at(-1) ?? "{}")).toMatchObject({
+      error: { code: "upstream_stream_error" },
+    });
+  });
+});
+
 describe("cache", () => {
   it("hits for the same deterministic request with keys in another order", async () => {
     const first = await gateway.handle(

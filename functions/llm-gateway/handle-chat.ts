@@ -3,7 +3,7 @@ import { cacheKey, chatKeyMaterial, isDeterministic } from "./cache-key.ts";
 import { cacheScopeOf, type Caller } from "./caller.ts";
 import { chunksFromCompletion, CompletionAssembler } from "./completion-assembly.ts";
 import { estimateChatCost } from "./cost-estimate.ts";
-import { InvalidRequestError, UpstreamProtocolError } from "./errors.ts";
+import { InvalidRequestError, UpstreamProtocolError, UpstreamTimeoutError } from "./errors.ts";
 import {
   executeCandidates,
   type AttemptCounter,
@@ -39,6 +39,8 @@ interface OpenedStream {
   buffered: ChatCompletionChunk[];
   iterator: AsyncIterator<ChatCompletionChunk>;
   finished: boolean;
+  /** Cancels the upstream body, which also settles an iterator that is waiting on it. */
+  abort: () => void;
 }
 
 function wantsNoCache(request: Request): boolean {
@@ -70,7 +72,13 @@ async function openStream(
 ): Promise<OpenedStream> {
   const provider = runtime.chatProviders.get(candidate.provider);
   if (!provider) throw new UpstreamProtocolError(candidate.provider, "provider not configured");
-  const iterator = await provider.stream(request, candidate.model, attempt);
+  // The attempt's signal stops mattering once the stream is committed; this one outlives it.
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  const iterator = await provider.stream(request, candidate.model, {
+    ...attempt,
+    signal: AbortSignal.any([attempt.signal, controller.signal]),
+  });
   const buffered: ChatCompletionChunk[] = [];
   try {
     while (true) {
@@ -78,12 +86,13 @@ async function openStream(
       if (next.done) {
         if (!buffered.some(isMeaningfulChunk))
           throw new UpstreamProtocolError(candidate.provider, "stream ended without content");
-        return { buffered, iterator, finished: true };
+        return { buffered, iterator, finished: true, abort };
       }
       buffered.push(next.value);
-      if (isMeaningfulChunk(next.value)) return { buffered, iterator, finished: false };
+      if (isMeaningfulChunk(next.value)) return { buffered, iterator, finished: false, abort };
     }
   } catch (error) {
+    abort();
     await iterator.return?.(undefined)?.catch?.(() => undefined);
     throw error;
   }
@@ -279,6 +288,34 @@ export async function handleChat(
 }
 
 /**
+ * The next chunk, or an `UpstreamTimeoutError` when the provider stays silent for `idleMs`: after
+ * the commit point a stalled stream must still end (with an error event), never hang.
+ */
+async function nextWithin(
+  iterator: AsyncIterator<ChatCompletionChunk>,
+  idleMs: number,
+): Promise<IteratorResult<ChatCompletionChunk>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new UpstreamTimeoutError(
+            "upstream",
+            `no chunk for ${idleMs} ms (LLM_ATTEMPT_TIMEOUT_MS)`,
+          ),
+        ),
+      idleMs,
+    );
+  });
+  try {
+    return await Promise.race([iterator.next(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Streams the committed answer: the buffered chunks, then the rest as they arrive. A failure after
  * the commit point ends the stream with an SSE error event and no `[DONE]`, so the client can tell
  * a cut answer from a complete one.
@@ -345,6 +382,7 @@ function pumpStream(
     controller.close();
     // The reservation stays as the spend: the provider bills the partial answer and usage is unknown.
     runtime.metrics.attempts.increment({ provider: candidate.provider, outcome: "stream_error" });
+    result.value.abort();
     onFinished(undefined);
     context.complete(200, message);
   };
@@ -358,7 +396,7 @@ function pumpStream(
         // A pull that enqueues nothing is not called again by the stream machinery: keep reading
         // until something reaches the client or the stream ends.
         while (true) {
-          const next = await iterator.next();
+          const next = await nextWithin(iterator, runtime.config.attemptTimeoutMs);
           if (next.done) {
             finished = true;
             return succeed(controller);
@@ -373,6 +411,7 @@ function pumpStream(
       closed = true;
       onFinished(undefined);
       context.complete(499, "client closed the stream");
+      result.value.abort();
       await iterator.return?.(undefined);
     },
   });

@@ -26,22 +26,18 @@ try {
 }
 const runtime = await createRuntime(config);
 const handler = createGatewayHandler(runtime);
+// On Supabase's Edge Runtime the platform owns the listener; PORT/HOST only matter locally.
+const onSupabase = environment.SUPABASE_URL !== undefined && environment.PORT === undefined;
 const port = Number(environment.PORT ?? 8000);
 const hostname = environment.HOST ?? "127.0.0.1";
+const onListen = (address: { hostname: string; port: number }): void =>
+  runtime.logger.info("listening", {
+    url: `http://${address.hostname}:${address.port}`,
+    store: runtime.store.kind,
+    tiers: [...config.routing.tiers.keys()],
+  });
 
-const server = Deno.serve(
-  {
-    port,
-    hostname,
-    onListen: (address) =>
-      runtime.logger.info("listening", {
-        url: `http://${address.hostname}:${address.port}`,
-        store: runtime.store.kind,
-        tiers: [...config.routing.tiers.keys()],
-      }),
-  },
-  handler,
-);
+const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen }, handler);
 
 const shutdown = (): void => {
   void server

@@ -25,6 +25,12 @@ export function isStoreUnavailableError(value: unknown): value is StoreUnavailab
 export interface GuardedStoreOptions {
   /** Bound on every call in milliseconds (`LLM_STORE_TIMEOUT_MS`). */
   timeoutMs: number;
+  /**
+   * After a timed-out call, further calls fail at once for this long instead of each waiting out
+   * the timeout, so a slow store costs one timeout per period rather than one per call.
+   * @default 1000
+   */
+  cooldownMs?: number;
   /** Called once per failed or timed-out call, e.g. to count `llm_gateway_store_errors_total`. */
   onError: (operation: string, error: StoreUnavailableError) => void;
 }
@@ -35,6 +41,7 @@ export interface GuardedStoreOptions {
  */
 export class GuardedStore implements Store {
   readonly kind;
+  private coolingDownUntil = 0;
 
   constructor(
     private readonly inner: Store,
@@ -44,6 +51,11 @@ export class GuardedStore implements Store {
   }
 
   private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    if (Date.now() < this.coolingDownUntil) {
+      const error = new StoreUnavailableError(operation, "skipped: the store timed out recently");
+      this.options.onError(operation, error);
+      return Promise.reject(error);
+    }
     return new Promise<T>((resolve, reject) => {
       const fail = (error: StoreUnavailableError): void => {
         this.options.onError(operation, error);
@@ -53,6 +65,7 @@ export class GuardedStore implements Store {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
+        this.coolingDownUntil = Date.now() + (this.options.cooldownMs ?? 1000);
         fail(new StoreUnavailableError(operation, `timeout after ${this.options.timeoutMs}ms`));
       }, this.options.timeoutMs);
       let pending: Promise<T>;

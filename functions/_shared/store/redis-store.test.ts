@@ -103,4 +103,25 @@ describe("GuardedStore", () => {
     await new Promise((resolve) => setTimeout(resolve, 700));
     admin.destroy();
   });
+
+  it("fails at once during the cooldown after a timeout, then recovers", async () => {
+    const errors: string[] = [];
+    const guarded = new GuardedStore(store, {
+      timeoutMs: 100,
+      cooldownMs: 400,
+      onError: (operation) => errors.push(operation),
+    });
+    const admin = createClient({ url: server.url });
+    await admin.connect();
+    await admin.sendCommand(["CLIENT", "PAUSE", "300", "ALL"]);
+    await guarded.get("t:cool").catch(() => undefined);
+    const started = Date.now();
+    const error = await guarded.get("t:cool").catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(errors).toEqual(["get", "get"]);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await expect(guarded.get("t:cool")).resolves.toBeNull();
+    admin.destroy();
+  });
 });

@@ -78,6 +78,7 @@ function writeAnthropic(
     index: 0,
     delta: { type: "text_delta", text: "Hello" },
   });
+  if (behaviour === "sse-stall-after-first") return;
   if (behaviour === "sse-cut-after-first") {
     // Let the first chunk reach the gateway before the connection drops.
     setTimeout(() => response.destroy(), 50);
