@@ -14,9 +14,18 @@ export function setupNodeStep(settings: WorkflowSettings): UsesStep {
   });
 }
 
-/** `npm ci` (lockfile only, no surprises), optionally in an app folder. */
+/**
+ * Installs the locked dependency versions, optionally in an app folder. `npm install` rather than
+ * `npm ci`: a lockfile written where the registry serves only one platform's optional binaries
+ * (deno, esbuild, workerd ship one package per platform) lacks the others, and `npm ci` rejects it
+ * as out of sync; `npm install` installs the same pinned versions and adds the runner's binary.
+ */
 export function installDependenciesStep(workingDirectory?: string): RunStep {
-  return runStep("Install dependencies", "npm ci", workingDirectory ? { workingDirectory } : {});
+  return runStep(
+    "Install dependencies",
+    "npm install --no-audit --no-fund",
+    workingDirectory ? { workingDirectory } : {},
+  );
 }
 
 /** `npm test`, optionally in an app folder. */
