@@ -163,7 +163,14 @@ describe("budget: costing", () => {
       temperature: 0.7,
     });
     await (await postChat(setup.gateway.url, body("outage before"))).arrayBuffer();
+    // Settlement may finish just after the response; let it land before reading the counter.
+    const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
+    await settle();
     const spentBefore = await setup.storedSpend();
+    const storeErrorsBefore = metricSum(
+      await fetchMetrics(setup.gateway.url),
+      "llm_gateway_store_errors_total",
+    );
     // A frozen redis-server: commands sent now run when it resumes, so a blind retry would count twice.
     setup.redisServer.pause();
     let duringCost = 0;
@@ -174,10 +181,18 @@ describe("budget: costing", () => {
     } finally {
       setup.redisServer.resume();
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Past the store guard's cool-down (1 s after a timeout), so that this request is counted normally.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await postChat(setup.gateway.url, body("outage after"));
     const afterCost = costOf(((await after.json()) as ChatCompletionBody).usage);
+    await settle();
     const countedForOutageRequest = (await setup.storedSpend()) - spentBefore - afterCost;
+    // The outage really hit the request: the gateway saw store calls fail.
+    const storeErrorsAfter = metricSum(
+      await fetchMetrics(setup.gateway.url),
+      "llm_gateway_store_errors_total",
+    );
+    expect(storeErrorsAfter).toBeGreaterThan(storeErrorsBefore);
     // Counted once (its estimate or its actual cost) or not at all; twice would be about 2x.
     expect(countedForOutageRequest).toBeLessThan(duringCost * 1.5);
     expect(countedForOutageRequest).toBeGreaterThanOrEqual(-1e-9);
