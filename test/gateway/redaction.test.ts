@@ -133,10 +133,40 @@ describe("redaction", () => {
     ).toBe(true);
   });
 
-  it("sends PostHog events with provider, model, cache status, latency and cost", () => {
-    const text = posthog.requests.map((request) => request.text).join("\n");
-    for (const property of ["provider", "model", "cache", "latency", "cost"])
-      expect(text).toContain(property);
+  it("propagates an incoming traceparent's trace id to the provider", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    simulator.requests.length = 0;
+    const response = await postChat(
+      gateway.url,
+      { model: "tier:default", messages: [{ role: "user", content: "trace me" }] },
+      {
+        headers: {
+          authorization: `Bearer ${gatewayKey}`,
+          traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        },
+      },
+    );
+    await response.arrayBuffer();
+    expect(String(simulator.requests[0]?.headers.traceparent)).toMatch(
+      new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`),
+    );
+  });
+
+  it("sends PostHog events with provider, model, tier, cache status, latency, cost and status", () => {
+    const events = posthog.requests.flatMap((request) => {
+      const body = request.json as { batch?: unknown[] } | undefined;
+      return Array.isArray(body?.batch) ? body.batch : [body];
+    }) as { properties?: Record<string, unknown> }[];
+    const served = events.find(
+      (event) => event.properties?.cache !== undefined && event.properties.tier !== undefined,
+    );
+    const keys = Object.keys(served?.properties ?? {});
+    for (const property of [/provider/, /model/, /tier/, /cache/, /latency/, /cost/, /status/]) {
+      expect(
+        keys.some((key) => property.test(key)),
+        String(property),
+      ).toBe(true);
+    }
   });
 
   it("sends a distinct_id that is neither the user id nor the email", () => {
