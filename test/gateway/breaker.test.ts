@@ -103,7 +103,7 @@ describe("circuit breaker shared through Redis", () => {
   it("lets exactly one probe through after the half-open delay, even under concurrent requests", async () => {
     simulator.faults.clear("anthropic");
     // The probe is slow, so the other requests arrive while it is still in flight.
-    simulator.faults.enqueue("anthropic", { kind: "slow-first-byte", delayMs: 400 });
+    simulator.faults.enqueue("anthropic", { kind: "slow-first-byte", delayMs: 700 });
     await new Promise((resolve) => setTimeout(resolve, halfOpenAfterMs + 200));
     simulator.requests.length = 0;
     const responses = await Promise.all([ask(first), ask(first), ask(second), ask(second)]);

@@ -166,7 +166,7 @@ describe("response cache", () => {
 
   it("makes one upstream call for 10 identical concurrent requests", async () => {
     // A slow first byte keeps the first call in flight while the others arrive.
-    simulator.faults.enqueue("anthropic", { kind: "slow-first-byte", delayMs: 300 });
+    simulator.faults.enqueue("anthropic", { kind: "slow-first-byte", delayMs: 700 });
     const body = deterministic("single flight");
     const results = await Promise.all(Array.from({ length: 10 }, () => send(body)));
     expect(simulator.requests).toHaveLength(1);
