@@ -105,7 +105,7 @@ export function createGatewayHandler(
       });
       return errorResponse(new RouteNotFoundError(path), { "x-request-id": requestId });
     }
-    const deadlineSignal = AbortSignal.timeout(config.requestDeadlineMs);
+    const deadlineAt = Date.now() + config.requestDeadlineMs;
     const span = runtime.tracer.startSpan(
       `POST ${path}`,
       "server",
@@ -115,18 +115,22 @@ export function createGatewayHandler(
       runtime,
       requestId,
       path,
-      {
-        signal: AbortSignal.any([request.signal, deadlineSignal]),
-        deadlineSignal,
-        deadlineAt: Date.now() + config.requestDeadlineMs,
-        requestId,
-        span: runtime.tracer.enabled ? span : undefined,
+      // Built on first use: a cache hit never needs the deadline timer or the combined signal.
+      () => {
+        const deadlineSignal = AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
+        return {
+          signal: AbortSignal.any([request.signal, deadlineSignal]),
+          deadlineSignal,
+          deadlineAt,
+          requestId,
+          span: runtime.tracer.enabled ? span : undefined,
+        };
       },
       span,
     );
     try {
       if (request.method !== "POST") throw new MethodNotAllowedError(request.method, path, "POST");
-      const caller = await identifyCaller(request, runtime.apiKeyHashes);
+      const caller = identifyCaller(request, runtime.apiKeyHashes);
       context.caller = caller;
       if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
       const body = await readJsonBody(request, config.maxBodyBytes);

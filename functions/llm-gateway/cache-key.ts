@@ -40,10 +40,6 @@ export function embeddingKeyMaterial(request: EmbeddingRequest): Record<string, 
  * The store key: SHA-256 over the scope and the canonical (sorted-key) JSON of the material, so key
  * order in the client's JSON does not matter and prompts never appear in key names.
  */
-export async function cacheKey(
-  kind: "response" | "embedding",
-  scope: string,
-  material: unknown,
-): Promise<string> {
-  return `llm:cache:${kind}:${await sha256Hex(`${scope}\n${canonicalJson(material)}`)}`;
+export function cacheKey(kind: "response" | "embedding", scope: string, material: unknown): string {
+  return `llm:cache:${kind}:${sha256Hex(`${scope}\n${canonicalJson(material)}`)}`;
 }

@@ -24,12 +24,9 @@ function presentedKey(request: Request): string | undefined {
  * SHA-256, so the configured keys are never held in a form a timing attack could probe.
  * @throws AuthenticationError when keys are configured and the request has none or a wrong one.
  */
-export async function identifyCaller(
-  request: Request,
-  allowedKeyHashes: ReadonlySet<string>,
-): Promise<Caller> {
+export function identifyCaller(request: Request, allowedKeyHashes: ReadonlySet<string>): Caller {
   const key = presentedKey(request);
-  const hash = key === undefined ? undefined : await sha256Hex(key);
+  const hash = key === undefined ? undefined : sha256Hex(key);
   if (allowedKeyHashes.size > 0) {
     if (hash === undefined) {
       throw new AuthenticationError(
@@ -41,7 +38,7 @@ export async function identifyCaller(
   const keyId = hash === undefined ? "anonymous" : hash.slice(0, 32);
   const user = request.headers.get("x-user-id");
   if (keyId !== "anonymous" || !user) return { keyId, id: keyId };
-  return { keyId, id: `user:${(await sha256Hex(user)).slice(0, 32)}` };
+  return { keyId, id: `user:${sha256Hex(user).slice(0, 32)}` };
 }
 
 /**

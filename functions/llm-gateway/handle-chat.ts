@@ -172,11 +172,7 @@ export async function handleChat(
   let key: string | undefined;
   let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
   if (cache === "miss") {
-    key = await cacheKey(
-      "response",
-      cacheScopeOf(request, caller, chat.user),
-      chatKeyMaterial(chat),
-    );
+    key = cacheKey("response", cacheScopeOf(request, caller, chat.user), chatKeyMaterial(chat));
     try {
       const cached = await runtime.store.get(key);
       const answer = cached === null ? undefined : decodeStoredAnswer(cached);

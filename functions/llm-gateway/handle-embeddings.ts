@@ -73,7 +73,7 @@ export async function handleEmbeddings(
     );
   };
   if (cache === "miss") {
-    key = await cacheKey(
+    key = cacheKey(
       "embedding",
       cacheScopeOf(request, caller, embedding.user),
       embeddingKeyMaterial(embedding),

@@ -24,7 +24,35 @@ try {
   }
   throw error;
 }
-const runtime = await createRuntime(config);
+const encoder = new TextEncoder();
+const pending = { stdout: "", stderr: "" };
+let flushScheduled = false;
+
+function writeAll(target: { writeSync(data: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(target.writeSync(bytes));
+}
+
+function flushLogs(): void {
+  flushScheduled = false;
+  if (pending.stdout !== "") writeAll(Deno.stdout, pending.stdout);
+  if (pending.stderr !== "") writeAll(Deno.stderr, pending.stderr);
+  pending.stdout = "";
+  pending.stderr = "";
+}
+
+// Log lines are written in one batch after the current turn of the event loop, so the write
+// happens after the response is on its way instead of in front of it.
+const runtime = await createRuntime(config, {
+  writeLog: (line, level) => {
+    if (level === "warn" || level === "error") pending.stderr += `${line}\n`;
+    else pending.stdout += `${line}\n`;
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setTimeout(flushLogs, 0);
+    }
+  },
+});
 const handler = createGatewayHandler(runtime);
 // On Supabase's Edge Runtime the platform owns the listener; PORT/HOST only matter locally.
 const onSupabase = environment.SUPABASE_URL !== undefined && environment.PORT === undefined;
@@ -40,10 +68,14 @@ const onListen = (address: { hostname: string; port: number }): void =>
 const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen }, handler);
 
 const shutdown = (): void => {
+  flushLogs();
   void server
     .shutdown()
     .then(() => runtime.store.close())
-    .finally(() => Deno.exit(0));
+    .finally(() => {
+      flushLogs();
+      Deno.exit(0);
+    });
 };
 Deno.addSignalListener("SIGINT", shutdown);
 Deno.addSignalListener("SIGTERM", shutdown);

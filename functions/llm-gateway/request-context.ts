@@ -48,15 +48,19 @@ export function createRequestContext(
   runtime: GatewayRuntime,
   requestId: string,
   route: string,
-  scope: RequestScope,
+  makeScope: () => RequestScope,
   span: Span,
 ): RequestContext {
   let completed = false;
+  let scope: RequestScope | undefined;
   const context: RequestContext = {
     requestId,
     route,
     startedAt: performance.now(),
-    scope,
+    get scope(): RequestScope {
+      scope ??= makeScope();
+      return scope;
+    },
     span,
     outcome: {
       provider: "none",

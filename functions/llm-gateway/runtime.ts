@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from "../_shared/logger.ts";
+import { createLogger, type Logger, type LogLevel } from "../_shared/logger.ts";
 import { createRedactor } from "../_shared/redact.ts";
 import { sha256Hex } from "../_shared/sha256.ts";
 import { createStore } from "../_shared/store/create-store.ts";
@@ -44,7 +44,7 @@ export interface RuntimeOverrides {
   /** Use this store instead of the one the environment describes. */
   store?: Store;
   /** Receives log lines instead of stdout/stderr. */
-  writeLog?: (line: string) => void;
+  writeLog?: (line: string, level: LogLevel) => void;
 }
 
 /** Builds the runtime from a parsed config. */
@@ -142,6 +142,6 @@ export async function createRuntime(
     embeddingProviders: new Map<ProviderName, EmbeddingProvider>([["openai", openai]]),
     responseFlights: new SingleFlight(),
     embeddingFlights: new SingleFlight(),
-    apiKeyHashes: new Set(await Promise.all(config.apiKeys.map((key) => sha256Hex(key)))),
+    apiKeyHashes: new Set(config.apiKeys.map((key) => sha256Hex(key))),
   };
 }

@@ -65,7 +65,7 @@ export class PostHogAnalytics implements Analytics {
 
   private async send(callerId: string, event: RequestEvent): Promise<void> {
     try {
-      const distinctId = await sha256Hex(`${this.options.salt}:${callerId}`);
+      const distinctId = sha256Hex(`${this.options.salt}:${callerId}`);
       const payload = {
         api_key: this.options.apiKey,
         event: "llm_gateway_request",
