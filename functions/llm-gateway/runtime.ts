@@ -61,7 +61,7 @@ export async function createRuntime(
   const metrics = new GatewayMetrics();
   const store =
     overrides.store ??
-    createStore({
+    (await createStore({
       upstashUrl: config.upstashUrl,
       upstashToken: config.upstashToken,
       redisUrl: config.redisUrl,
@@ -71,7 +71,7 @@ export async function createRuntime(
         logger.warn("store_error", { operation, reason: error.reason });
       },
       onConnectionError: (error) => logger.debug("store_connection_error", { error }),
-    });
+    }));
   const breaker = new SharedBreaker(store, {
     threshold: config.breakerThreshold,
     halfOpenAfterMs: config.breakerHalfOpenAfterMs,
