@@ -9,7 +9,15 @@ import { parseRetryAfter } from "../retry-after.ts";
 /** Longest error body read from a provider; enough for its message, bounded against abuse. */
 const errorBodyLimit = 16_384;
 
+/**
+ * The provider's error message, cut to 200 characters: it ends up in logs and 502 messages, and a
+ * provider may quote part of the request (the prompt) back in it.
+ */
 function errorMessage(text: string, status: number): string {
+  return extractMessage(text, status).slice(0, 200);
+}
+
+function extractMessage(text: string, status: number): string {
   try {
     const parsed = JSON.parse(text) as {
       error?: { message?: unknown } | string;
@@ -22,7 +30,7 @@ function errorMessage(text: string, status: number): string {
   } catch {
     // Not JSON: fall through to the raw text.
   }
-  return text.trim().slice(0, 200) || `HTTP ${status}`;
+  return text.trim() || `HTTP ${status}`;
 }
 
 /**

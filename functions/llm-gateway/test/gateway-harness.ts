@@ -11,7 +11,13 @@ import {
 
 /** How the loopback provider answers the next calls: a queue per provider, then `ok`. */
 export type Behaviour =
-  "ok" | "500" | "529" | "sse-error-first" | "sse-cut-after-first" | "malformed";
+  | "ok"
+  | "500"
+  | "529"
+  | "sse-error-first"
+  | "sse-cut-after-first"
+  | "sse-stall-after-first"
+  | "malformed";
 
 /** The gateway's handler over a real runtime, with a loopback server speaking both providers' wire formats. */
 export interface GatewayHarness {
