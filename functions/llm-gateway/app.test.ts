@@ -358,3 +358,50 @@ describe("telemetry", () => {
     expect(all).not.toContain("secretsecret");
   });
 });
+
+describe("routing details", () => {
+  it("sends n > 1 only to OpenAI candidates", async () => {
+    const response = await gateway.handle(post("/v1/chat/completions", chat({ n: 2 }), auth));
+    expect(response.headers.get("x-llm-provider")).toBe("openai");
+  });
+
+  it("serves a concrete model by its own provider first", async () => {
+    const response = await gateway.handle(
+      post("/v1/chat/completions", chat({ model: "gpt-4o" }), auth),
+    );
+    expect(response.headers.get("x-llm-provider")).toBe("openai");
+    expect(response.headers.get("x-llm-model")).toBe("gpt-4o");
+  });
+});
+
+describe("limits", () => {
+  it("answers 429 rate_limit_exceeded with retry-after past GATEWAY_RATE_LIMIT_PER_MINUTE", async () => {
+    const limited = await startGateway({ GATEWAY_RATE_LIMIT_PER_MINUTE: "2" });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let index = 0; index < 3; index++) {
+      last = await limited.handle(post("/v1/chat/completions", chat()));
+      statuses.push(last.status);
+    }
+    await limited.close();
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(await last?.json()).toMatchObject({ error: { code: "rate_limit_exceeded" } });
+    expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("answers 429 budget_exceeded without calling upstream once the cap is spent", async () => {
+    const capped = await startGateway({
+      LLM_DAILY_CAP_USD: "0.001",
+      LLM_PRICES: JSON.stringify({
+        "claude-sonnet-4-5": { inputPerMillion: 1000, outputPerMillion: 1000 },
+        "gpt-4o": { inputPerMillion: 1000, outputPerMillion: 1000 },
+      }),
+    });
+    const response = await capped.handle(post("/v1/chat/completions", chat({ max_tokens: 100 })));
+    const calls = capped.calls("anthropic") + capped.calls("openai");
+    await capped.close();
+    expect(response.status).toBe(429);
+    expect(await response.json()).toMatchObject({ error: { code: "budget_exceeded" } });
+    expect(calls).toBe(0);
+  });
+});
