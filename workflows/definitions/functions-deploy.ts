@@ -1,3 +1,4 @@
+import { changeTriggers, onMainBranch } from "../change-triggers";
 import {
   databaseMigrationSteps,
   deployFunctionsStep,
@@ -54,16 +55,12 @@ export function functionsDeployWorkflow(settings: WorkflowSettings): Workflow {
     "package-lock.json",
     `.github/workflows/${fileName}`,
   ];
-  const onMainBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${settings.branch}'`;
+  const mainBranchOnly = onMainBranch(settings);
   return {
     fileName,
     sourceFile: "workflows/definitions/functions-deploy.ts",
     name: "Functions deploy",
-    on: {
-      push: { branches: [settings.branch], paths },
-      pull_request: { branches: [settings.branch], paths },
-      workflow_dispatch: {},
-    },
+    on: changeTriggers(settings, paths),
     permissions: readContents,
     jobs: {
       test: {
@@ -81,7 +78,7 @@ export function functionsDeployWorkflow(settings: WorkflowSettings): Workflow {
       bundle: {
         name: "Bundle",
         needs: ["test"],
-        if: onMainBranch,
+        if: mainBranchOnly,
         permissions: readContents,
         timeoutMinutes: 15,
         outputs: { sha256: "${{ steps.digest.outputs.sha256 }}" },

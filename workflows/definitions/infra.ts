@@ -1,3 +1,4 @@
+import { changeTriggers, onMainBranch } from "../change-triggers";
 import { environmentSecretNames, repositorySecretNames, secretExpression } from "../github-names";
 import type { Job } from "../job";
 import { pinnedActions } from "../pinned-actions";
@@ -55,7 +56,7 @@ export function infraWorkflow(settings: WorkflowSettings): Workflow {
     "package-lock.json",
     `.github/workflows/${fileName}`,
   ];
-  const onMainBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${settings.branch}'`;
+  const mainBranchOnly = onMainBranch(settings);
   const previewToken =
     `\${{ matrix.stack == 'production' && secrets.${repositorySecretNames("production").pulumiAccessToken}` +
     ` || secrets.${repositorySecretNames("staging").pulumiAccessToken} }}`;
@@ -63,11 +64,7 @@ export function infraWorkflow(settings: WorkflowSettings): Workflow {
     fileName,
     sourceFile: "workflows/definitions/infra.ts",
     name: "Infrastructure",
-    on: {
-      push: { branches: [settings.branch], paths },
-      pull_request: { branches: [settings.branch], paths },
-      workflow_dispatch: {},
-    },
+    on: changeTriggers(settings, paths),
     permissions: readContents,
     jobs: {
       preview: {
@@ -91,8 +88,8 @@ export function infraWorkflow(settings: WorkflowSettings): Workflow {
           }),
         ],
       },
-      "up-staging": upJob(settings, "staging", { if: onMainBranch }),
-      "up-production": upJob(settings, "production", { needs: ["up-staging"], if: onMainBranch }),
+      "up-staging": upJob(settings, "staging", { if: mainBranchOnly }),
+      "up-production": upJob(settings, "production", { needs: ["up-staging"], if: mainBranchOnly }),
     },
   };
 }

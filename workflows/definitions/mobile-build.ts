@@ -1,10 +1,11 @@
+import { appTestJob, changeTriggers, onMainBranch } from "../change-triggers";
 import { environmentSecretNames, secretExpression } from "../github-names";
 import type { Job } from "../job";
 import { pinnedActions } from "../pinned-actions";
 import { readContents } from "../permissions";
 import { toolVersions, type EnvironmentName, type WorkflowSettings } from "../settings";
 import { runStep, usesStep } from "../step";
-import { checkoutStep, installDependenciesStep, setupNodeStep, testStep } from "../steps";
+import { checkoutStep, installDependenciesStep, setupNodeStep } from "../steps";
 import type { Workflow } from "../workflow";
 
 const fileName = "mobile-build.yml";
@@ -59,33 +60,19 @@ function buildJob(
  */
 export function mobileBuildWorkflow(settings: WorkflowSettings): Workflow {
   const paths = [`${settings.mobileAppPath}/**`, `.github/workflows/${fileName}`];
-  const onMainBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${settings.branch}'`;
+  const mainBranchOnly = onMainBranch(settings);
   return {
     fileName,
     sourceFile: "workflows/definitions/mobile-build.ts",
     name: "Mobile build",
-    on: {
-      push: { branches: [settings.branch], paths },
-      pull_request: { branches: [settings.branch], paths },
-      workflow_dispatch: {},
-    },
+    on: changeTriggers(settings, paths),
     permissions: readContents,
     jobs: {
-      test: {
-        name: "Test",
-        permissions: readContents,
-        timeoutMinutes: 15,
-        steps: [
-          checkoutStep,
-          setupNodeStep(settings),
-          installDependenciesStep(settings.mobileAppPath),
-          testStep(settings.mobileAppPath),
-        ],
-      },
-      "build-staging": buildJob(settings, "staging", { needs: ["test"], if: onMainBranch }),
+      test: appTestJob(settings, settings.mobileAppPath),
+      "build-staging": buildJob(settings, "staging", { needs: ["test"], if: mainBranchOnly }),
       "build-production": buildJob(settings, "production", {
         needs: ["build-staging"],
-        if: onMainBranch,
+        if: mainBranchOnly,
       }),
     },
   };

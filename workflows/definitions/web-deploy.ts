@@ -1,3 +1,4 @@
+import { appTestJob, changeTriggers, onMainBranch } from "../change-triggers";
 import type { Job } from "../job";
 import { readContents } from "../permissions";
 import {
@@ -8,7 +9,7 @@ import {
 } from "../github-names";
 import type { EnvironmentName, WorkflowSettings } from "../settings";
 import { runStep } from "../step";
-import { checkoutStep, installDependenciesStep, setupNodeStep, testStep } from "../steps";
+import { checkoutStep, installDependenciesStep, setupNodeStep } from "../steps";
 import type { Workflow } from "../workflow";
 
 const fileName = "web-deploy.yml";
@@ -71,29 +72,15 @@ function deployJob(
  */
 export function webDeployWorkflow(settings: WorkflowSettings): Workflow {
   const paths = [`${settings.webAppPath}/**`, `.github/workflows/${fileName}`];
-  const onMainBranch = `github.event_name != 'pull_request' && github.ref == 'refs/heads/${settings.branch}'`;
+  const mainBranchOnly = onMainBranch(settings);
   return {
     fileName,
     sourceFile: "workflows/definitions/web-deploy.ts",
     name: "Web deploy",
-    on: {
-      push: { branches: [settings.branch], paths },
-      pull_request: { branches: [settings.branch], paths },
-      workflow_dispatch: {},
-    },
+    on: changeTriggers(settings, paths),
     permissions: readContents,
     jobs: {
-      test: {
-        name: "Test",
-        permissions: readContents,
-        timeoutMinutes: 15,
-        steps: [
-          checkoutStep,
-          setupNodeStep(settings),
-          installDependenciesStep(settings.webAppPath),
-          testStep(settings.webAppPath),
-        ],
-      },
+      test: appTestJob(settings, settings.webAppPath),
       preview: {
         name: "Preview deployment",
         needs: ["test"],
@@ -110,10 +97,10 @@ export function webDeployWorkflow(settings: WorkflowSettings): Workflow {
         env: { WEB_APP_PATH: settings.webAppPath },
         steps: deploySteps(settings, "preview"),
       },
-      "deploy-staging": deployJob(settings, "staging", { needs: ["test"], if: onMainBranch }),
+      "deploy-staging": deployJob(settings, "staging", { needs: ["test"], if: mainBranchOnly }),
       "deploy-production": deployJob(settings, "production", {
         needs: ["deploy-staging"],
-        if: onMainBranch,
+        if: mainBranchOnly,
       }),
     },
   };
