@@ -5,9 +5,13 @@ const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, err
 
 /** A JSON-lines logger whose every line passes through the redactor before it is written. */
 export interface Logger {
+  /** Detail for troubleshooting; dropped at the default level. */
   debug(event: string, fields?: Record<string, unknown>): void;
+  /** Normal operation, e.g. one `request` line per request. */
   info(event: string, fields?: Record<string, unknown>): void;
+  /** Degraded but served (a candidate failed, the store timed out). */
   warn(event: string, fields?: Record<string, unknown>): void;
+  /** A bug or an unserved request. */
   error(event: string, fields?: Record<string, unknown>): void;
 }
 

@@ -9,6 +9,7 @@ const upstreamErrorMarker = Symbol.for("llm-gateway.UpstreamError");
 
 /** The OpenAI error body `{"error":{"message","type","code","param"}}`. */
 export interface ErrorBody {
+  /** What went wrong; `param` names the request member at fault, or null. */
   error: { message: string; type: string; code: string; param?: string | null };
 }
 

@@ -30,10 +30,15 @@ import { formatTraceparent, type SpanContext, type Tracer } from "./telemetry/tr
 
 /** The long-lived parts the candidate loop uses. */
 export interface ExecutorDependencies {
+  /** Per-provider circuit breaker (shared through the store when there is one). */
   breaker: SharedBreaker;
+  /** Daily cap reservations. */
   budget: Budget;
+  /** Attempt outcomes are counted here. */
   metrics: GatewayMetrics;
+  /** A client span per attempt. */
   tracer: Tracer;
+  /** `candidate_failed` lines. */
   logger: Logger;
   /** `LLM_ATTEMPT_TIMEOUT_MS`. */
   attemptTimeoutMs: number;
@@ -73,6 +78,7 @@ export interface ExecutionResult<T> {
 
 /** Counts attempts across candidates; read by the response headers even when everything failed. */
 export interface AttemptCounter {
+  /** Upstream attempts so far (breaker refusals excluded). */
   attempts: number;
 }
 

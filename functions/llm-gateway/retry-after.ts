@@ -1,5 +1,6 @@
 /** Reads headers the way `fetch`'s `Headers` does; a plain interface keeps the parser easy to test. */
 export interface HeaderSource {
+  /** The header's value, or null when absent (case-insensitive name). */
   get(name: string): string | null;
 }
 

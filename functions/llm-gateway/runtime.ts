@@ -20,20 +20,33 @@ import { noopTracer, OtlpTracer, type Tracer } from "./telemetry/tracing.ts";
 
 /** Everything a request handler needs, built once per process. */
 export interface GatewayRuntime {
+  /** The parsed environment. */
   config: GatewayConfig;
+  /** Cache, budget, breaker and rate-limit state. */
   store: Store;
+  /** Per-provider circuit breaker. */
   breaker: SharedBreaker;
+  /** Daily spend cap. */
   budget: Budget;
+  /** Prometheus metrics of this process. */
   metrics: GatewayMetrics;
+  /** Redacting JSON-lines logger. */
   logger: Logger;
+  /** OTLP tracer, or the no-op one. */
   tracer: Tracer;
+  /** PostHog events, or the no-op sender. */
   analytics: Analytics;
+  /** Per-caller limit, when `GATEWAY_RATE_LIMIT_PER_MINUTE` is set. */
   rateLimiter: RateLimiter | undefined;
   /** What the candidate loop needs, assembled once. */
   executor: ExecutorDependencies;
+  /** Chat adapters by provider name. */
   chatProviders: ReadonlyMap<ProviderName, ChatProvider>;
+  /** Embedding adapters by provider name (OpenAI-compatible only). */
   embeddingProviders: ReadonlyMap<ProviderName, EmbeddingProvider>;
+  /** Identical concurrent chat requests in flight. */
   responseFlights: SingleFlight<StoredAnswer>;
+  /** Identical concurrent embedding requests in flight. */
   embeddingFlights: SingleFlight<StoredAnswer>;
   /** SHA-256 of each `GATEWAY_API_KEYS` entry. */
   apiKeyHashes: ReadonlySet<string>;

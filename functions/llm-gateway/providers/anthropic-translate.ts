@@ -38,35 +38,57 @@ export interface AnthropicMessage {
 
 /** The `POST /v1/messages` body. */
 export interface AnthropicRequest {
+  /** Anthropic model id. */
   model: string;
+  /** Alternating user/assistant turns. */
   messages: AnthropicMessage[];
+  /** Output limit; required by Anthropic. */
   max_tokens: number;
+  /** System and developer messages, joined. */
   system?: string;
+  /** 0-1 (OpenAI's 0-2 is clamped). */
   temperature?: number;
+  /** Nucleus sampling. */
   top_p?: number;
+  /** OpenAI's `stop`. */
   stop_sequences?: string[];
+  /** SSE streaming. */
   stream?: boolean;
+  /** OpenAI function tools. */
   tools?: { name: string; description?: string; input_schema: Record<string, unknown> }[];
+  /** OpenAI's `tool_choice`. */
   tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
 }
 
 /** Anthropic's usage object. */
 export interface AnthropicUsage {
+  /** Uncached input tokens. */
   input_tokens?: number;
+  /** Output tokens (cumulative in `message_delta`). */
   output_tokens?: number;
+  /** Input tokens written to the prompt cache. */
   cache_creation_input_tokens?: number | null;
+  /** Input tokens read from the prompt cache. */
   cache_read_input_tokens?: number | null;
 }
 
 /** A non-streamed `message` response. */
 export interface AnthropicResponse {
+  /** Message id (`msg_...`). */
   id: string;
+  /** Always "message". */
   type: "message";
+  /** Always "assistant". */
   role: "assistant";
+  /** The model that answered. */
   model: string;
+  /** Text and tool_use blocks. */
   content: AnthropicContentBlock[];
+  /** Why generation stopped. */
   stop_reason: string | null;
+  /** The stop sequence that matched, if any. */
   stop_sequence?: string | null;
+  /** Token usage. */
   usage: AnthropicUsage;
 }
 
