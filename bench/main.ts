@@ -2,7 +2,7 @@
 // `npm run bench -- --quick` shortens every loop (a smoke run; its numbers are not for comparison).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, freemem, platform, release, totalmem } from "node:os";
+import { cpus, freemem, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startProviderSimulator } from "../scripts/provider-simulator/index";
@@ -28,7 +28,7 @@ import { measureFailover } from "./scenarios/failover";
 import { measureOverhead } from "./scenarios/overhead";
 import { measurePlan } from "./scenarios/plan-time";
 
-const resultsDirectory = join(repositoryRoot, "bench", "results");
+const committedResultsDirectory = join(repositoryRoot, "bench", "results");
 
 function figures(result: LoadResult): RunFigures {
   return {
@@ -339,10 +339,15 @@ async function main(): Promise<void> {
       },
     };
 
+    // A quick run never replaces the committed results; it is compared with them.
+    const resultsDirectory = quick
+      ? join(tmpdir(), "llm-gateway-bench-quick")
+      : committedResultsDirectory;
     mkdirSync(resultsDirectory, { recursive: true });
     const latestPath = join(resultsDirectory, "latest.json");
-    const previous = existsSync(latestPath)
-      ? (JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults)
+    const previousPath = join(committedResultsDirectory, "latest.json");
+    const previous = existsSync(previousPath)
+      ? (JSON.parse(readFileSync(previousPath, "utf8")) as BenchResults)
       : undefined;
     const comparisons = compareResults(previous, targets);
     writeFileSync(latestPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -364,7 +369,7 @@ async function main(): Promise<void> {
       ),
     );
     process.stderr.write(
-      `\nwrote bench/results/latest.json, latest.md and latency.svg in ${durationSeconds.toFixed(0)} s (free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB)\n\n`,
+      `\nwrote ${resultsDirectory}/latest.json, latest.md and latency.svg in ${durationSeconds.toFixed(0)} s (free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB)\n\n`,
     );
     for (const target of targets) {
       const verdict =
