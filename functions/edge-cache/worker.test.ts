@@ -12,6 +12,15 @@ function sha256Etag(text: string): string {
   return `"${createHash("sha256").update(text).digest("hex")}"`;
 }
 
+/** The error JSON every non-2xx answer carries. */
+interface ErrorBody {
+  error: { message: string; type: string; code: number };
+}
+
+async function errorBody(response: Response): Promise<ErrorBody> {
+  return (await response.json()) as ErrorBody;
+}
+
 describe("edge-cache Worker under miniflare", () => {
   let edgeCache: LocalEdgeCache;
 
@@ -101,7 +110,7 @@ describe("edge-cache Worker under miniflare", () => {
       const response = await get("/definitions/sample", { method });
       expect(response.status).toBe(405);
       expect(response.headers.get("allow")).toBe("GET, HEAD");
-      expect((await response.json()).error.type).toBe("method_not_allowed");
+      expect((await errorBody(response)).error.type).toBe("method_not_allowed");
     },
   );
 
@@ -122,7 +131,7 @@ describe("edge-cache Worker under miniflare", () => {
   it("answers 404 JSON for a path outside /definitions/", async () => {
     const response = await get("/admin");
     expect(response.status).toBe(404);
-    expect((await response.json()).error.message).toBe("No route for /admin.");
+    expect((await errorBody(response)).error.message).toBe("No route for /admin.");
   });
 
   it("answers 404 for a definition name that is not a valid key", async () => {
@@ -163,7 +172,7 @@ describe("edge-cache Worker CACHE_MAX_AGE_SECONDS var", () => {
     const edgeCache = await startWithMaxAge("1h");
     const response = await fetch(`${edgeCache.url}/definitions/sample`);
     expect(response.status).toBe(500);
-    expect((await response.json()).error.message).toBe(
+    expect((await errorBody(response)).error.message).toBe(
       'Worker var CACHE_MAX_AGE_SECONDS must be a whole number of seconds, got "1h".',
     );
   });
