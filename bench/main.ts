@@ -94,8 +94,10 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     cleanups.length = 0;
   };
-  // Ctrl-C must not leave Deno, Portkey or redis-server behind.
+  // Ctrl-C or a SIGTERM (e.g. from `timeout`) must not leave Deno, Portkey or redis-server behind:
+  // they run in their own process groups and would outlive this process.
   process.once("SIGINT", () => void cleanUp().then(() => process.exit(130)));
+  process.once("SIGTERM", () => void cleanUp().then(() => process.exit(143)));
 
   try {
     progress.step(
