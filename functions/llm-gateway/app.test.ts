@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { estimateChatCost } from "./cost-estimate.ts";
+import { parseChatRequest } from "./request-schema.ts";
 import { post, startGateway, type GatewayHarness } from "./test/gateway-harness.ts";
 
 let gateway: GatewayHarness;
@@ -403,5 +405,29 @@ describe("limits", () => {
     expect(response.status).toBe(429);
     expect(await response.json()).toMatchObject({ error: { code: "budget_exceeded" } });
     expect(calls).toBe(0);
+  });
+});
+
+describe("answers without usage", () => {
+  it("keep their budget reservation as the day's spend", async () => {
+    const capped = await startGateway({
+      LLM_DAILY_CAP_USD: "100",
+      LLM_PRICES: JSON.stringify({ "gpt-4o": { inputPerMillion: 1000, outputPerMillion: 1000 } }),
+    });
+    capped.queue.openai.push("no-usage");
+    const body = chat({ model: "gpt-4o", max_tokens: 10 });
+    const response = await capped.handle(post("/v1/chat/completions", body));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const spent = await capped.runtime.budget.spentToday();
+    await capped.close();
+    expect(response.status).toBe(200);
+    const estimate = estimateChatCost(
+      capped.runtime.config.prices,
+      "gpt-4o",
+      parseChatRequest(body),
+      4096,
+    );
+    expect(spent).toBeCloseTo(estimate, 12);
+    expect(spent).toBeGreaterThan(0);
   });
 });

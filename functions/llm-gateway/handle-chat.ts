@@ -9,6 +9,7 @@ import {
   type AttemptCounter,
   type ExecutionResult,
 } from "./execute-candidates.ts";
+import type { Reservation } from "./budget.ts";
 import { jsonTextResponse } from "./http.ts";
 import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
 import type {
@@ -110,6 +111,30 @@ function recordUsage(
   runtime.metrics.recordUsage(candidate.provider, candidate.model, input, output, cost);
   context.outcome.costUsd = cost;
   return cost;
+}
+
+/**
+ * Records usage and settles the budget reservation to the actual cost. An answer without usage
+ * (some OpenAI-compatible servers ignore `stream_options`) keeps its reservation as the spend:
+ * counting it as free would let the cap be passed.
+ */
+function settleSpend(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  candidate: Candidate,
+  reservation: Reservation,
+  usage: Usage | undefined,
+): void {
+  const cost = recordUsage(runtime, context, candidate, usage);
+  if (usage === undefined) {
+    runtime.logger.warn("usage_missing", {
+      requestId: context.requestId,
+      provider: candidate.provider,
+      model: candidate.model,
+    });
+    return;
+  }
+  void runtime.budget.settle(reservation, cost).catch(() => undefined);
 }
 
 function storeAnswer(runtime: GatewayRuntime, key: string | undefined, answer: StoredAnswer): void {
@@ -232,8 +257,7 @@ export async function handleChat(
       context.outcome.provider = candidate.provider;
       context.outcome.model = candidate.model;
       context.outcome.attempts = result.attempts;
-      const cost = recordUsage(runtime, context, candidate, completion.usage);
-      void runtime.budget.settle(result.reservation, cost).catch(() => undefined);
+      settleSpend(runtime, context, candidate, result.reservation, completion.usage);
       const answer: StoredAnswer = {
         provider: candidate.provider,
         model: candidate.model,
@@ -353,8 +377,7 @@ function pumpStream(
     closed = true;
     controller.enqueue(doneFrame);
     controller.close();
-    const cost = recordUsage(runtime, context, candidate, assembler.usage);
-    void runtime.budget.settle(reservation, cost).catch(() => undefined);
+    settleSpend(runtime, context, candidate, reservation, assembler.usage);
     onFinished({
       provider: candidate.provider,
       model: candidate.model,

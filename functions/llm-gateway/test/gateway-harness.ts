@@ -17,6 +17,7 @@ export type Behaviour =
   | "sse-error-first"
   | "sse-cut-after-first"
   | "sse-stall-after-first"
+  | "no-usage"
   | "malformed";
 
 /** The gateway's handler over a real runtime, with a loopback server speaking both providers' wire formats. */
@@ -142,7 +143,9 @@ function writeOpenAi(
             finish_reason: "stop",
           },
         ],
-        usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+        ...(behaviour === "no-usage"
+          ? {}
+          : { usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 } }),
       }),
     );
     return;
