@@ -121,6 +121,20 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
     }),
   );
 
+  // Safety net: if this process ends without calling stop (a crashed or killed test worker), the
+  // detached gateway would live on in its own process group.
+  const killOnExit = (): void => {
+    if (!exited && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.once("exit", killOnExit);
+  void exitPromise.then(() => process.off("exit", killOnExit));
+
   const stop = async (): Promise<void> => {
     if (exited || child.pid === undefined) return;
     try {

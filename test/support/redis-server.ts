@@ -81,6 +81,12 @@ async function launch(port: number): Promise<ChildProcess> {
     ),
   );
   exited.catch(() => undefined);
+  // Safety net: a crashed or killed test worker must not leave redis-server running.
+  const killOnExit = (): void => {
+    child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   await Promise.race([
     waitUntil(() => ping(port), { description: `redis-server on port ${port}` }),
     exited,
