@@ -29,6 +29,12 @@ describe("redactor", () => {
     );
   });
 
+  it("redacts opaque tokens from 40 characters on, not shorter ones", () => {
+    const token = "a1".repeat(20);
+    expect(redact(`x ${token} y`)).toBe(`x ${redactedMarker} y`);
+    expect(redact(`x ${token.slice(1)} y`)).toBe(`x ${token.slice(1)} y`);
+  });
+
   it("leaves request ids, trace ids and ordinary words alone", () => {
     const text =
       '{"requestId":"3f1c2a7e-9b7d-4c1e-8f3a-2b9c1d0e4f5a","traceId":"0123456789abcdef0123456789abcdef","event":"request"}';
