@@ -116,14 +116,22 @@ export function createGatewayHandler(
       requestId,
       path,
       // Built on first use: a cache hit never needs the deadline timer or the combined signal.
+      // A cleared timer rather than AbortSignal.timeout: finished requests leave no pending timer.
       () => {
-        const deadlineSignal = AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()));
+        const deadline = new AbortController();
+        const timer = setTimeout(
+          () => deadline.abort(new DOMException("request deadline passed", "TimeoutError")),
+          Math.max(0, deadlineAt - Date.now()),
+        );
         return {
-          signal: AbortSignal.any([request.signal, deadlineSignal]),
-          deadlineSignal,
-          deadlineAt,
-          requestId,
-          span: runtime.tracer.enabled ? span : undefined,
+          scope: {
+            signal: AbortSignal.any([request.signal, deadline.signal]),
+            deadlineSignal: deadline.signal,
+            deadlineAt,
+            requestId,
+            span: runtime.tracer.enabled ? span : undefined,
+          },
+          dispose: () => clearTimeout(timer),
         };
       },
       span,

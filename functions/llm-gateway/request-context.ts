@@ -48,18 +48,18 @@ export function createRequestContext(
   runtime: GatewayRuntime,
   requestId: string,
   route: string,
-  makeScope: () => RequestScope,
+  makeScope: () => { scope: RequestScope; dispose: () => void },
   span: Span,
 ): RequestContext {
   let completed = false;
-  let scope: RequestScope | undefined;
+  let scope: { scope: RequestScope; dispose: () => void } | undefined;
   const context: RequestContext = {
     requestId,
     route,
     startedAt: performance.now(),
     get scope(): RequestScope {
       scope ??= makeScope();
-      return scope;
+      return scope.scope;
     },
     span,
     outcome: {
@@ -76,6 +76,7 @@ export function createRequestContext(
     complete(status, errorMessage) {
       if (completed) return;
       completed = true;
+      scope?.dispose();
       const outcome = context.outcome;
       const seconds = (performance.now() - context.startedAt) / 1000;
       runtime.metrics.requests.increment({
