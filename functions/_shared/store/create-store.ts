@@ -43,5 +43,6 @@ export async function createStore(settings: StoreSettings): Promise<Store> {
       guard,
     );
   }
-  return new MemoryStore();
+  // Cache entries make way under pressure; budget counters and breaker state never do.
+  return new MemoryStore(10_000, "llm:cache:");
 }

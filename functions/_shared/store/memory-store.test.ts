@@ -54,6 +54,20 @@ describe("MemoryStore", () => {
     expect(await store.get("a")).toBeNull();
   });
 
+  it("evicts only keys with the evictable prefix", async () => {
+    const store = new MemoryStore(2, "cache:");
+    await store.set("budget", "1");
+    await store.set("cache:a", "a");
+    await store.set("cache:b", "b");
+    await store.set("cache:c", "c");
+    expect(await store.getMany(["budget", "cache:a", "cache:b", "cache:c"])).toEqual([
+      "1",
+      null,
+      null,
+      "c",
+    ]);
+  });
+
   it("evicts the oldest entry beyond its capacity", async () => {
     const store = new MemoryStore(2);
     await store.set("a", "1");

@@ -8,14 +8,21 @@ interface Entry {
 
 /**
  * Process-local {@link Store} for local runs and tests. Expiry is checked on read against
- * `Date.now()`, so fake timers drive it; a capacity bound evicts the oldest entries first.
+ * `Date.now()`, so fake timers drive it; a capacity bound evicts the oldest evictable entry first.
  */
 export class MemoryStore implements Store {
   readonly kind = "memory" as const;
   private readonly entries = new Map<string, Entry>();
 
-  /** @param maxEntries entries kept before the oldest are evicted. */
-  constructor(private readonly maxEntries = 10_000) {}
+  /**
+   * @param maxEntries entries kept before the oldest evictable one is dropped.
+   * @param evictablePrefix only keys with this prefix are evicted (e.g. cache entries), so budget
+   *   counters and breaker state are never lost to cache pressure; "" makes every key evictable.
+   */
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly evictablePrefix = "",
+  ) {}
 
   private read(key: string): Entry | undefined {
     const entry = this.entries.get(key);
@@ -31,8 +38,13 @@ export class MemoryStore implements Store {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt });
     if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      // Map iteration is insertion order and writes re-insert, so the first match is the oldest.
+      for (const candidate of this.entries.keys()) {
+        if (candidate.startsWith(this.evictablePrefix)) {
+          this.entries.delete(candidate);
+          break;
+        }
+      }
     }
   }
 
