@@ -54,6 +54,14 @@ describe("MemoryStore", () => {
     expect(await store.get("a")).toBeNull();
   });
 
+  it("sweeps expired keys that are never read again", async () => {
+    const store = new MemoryStore(10_000, "cache:");
+    for (let index = 0; index < 10; index++) await store.increment(`window:${index}`, 1, 1);
+    vi.advanceTimersByTime(2000);
+    for (let index = 0; index < 1000; index++) await store.set("cache:x", String(index));
+    expect(store.size).toBe(1);
+  });
+
   it("evicts only keys with the evictable prefix", async () => {
     const store = new MemoryStore(2, "cache:");
     await store.set("budget", "1");

@@ -13,6 +13,7 @@ interface Entry {
 export class MemoryStore implements Store {
   readonly kind = "memory" as const;
   private readonly entries = new Map<string, Entry>();
+  private writesSinceSweep = 0;
 
   /**
    * @param maxEntries entries kept before the oldest evictable one is dropped.
@@ -23,6 +24,14 @@ export class MemoryStore implements Store {
     private readonly maxEntries = 10_000,
     private readonly evictablePrefix = "",
   ) {}
+
+  private sweepExpired(): void {
+    this.writesSinceSweep = 0;
+    const now = Date.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
+  }
 
   private read(key: string): Entry | undefined {
     const entry = this.entries.get(key);
@@ -37,6 +46,8 @@ export class MemoryStore implements Store {
   private write(key: string, value: string, expiresAt: number): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt });
+    // Expired keys nobody reads again (old rate-limit windows) would otherwise stay forever.
+    if (++this.writesSinceSweep >= 1000) this.sweepExpired();
     if (this.entries.size > this.maxEntries) {
       // Map iteration is insertion order and writes re-insert, so the first match is the oldest.
       for (const candidate of this.entries.keys()) {
@@ -50,6 +61,11 @@ export class MemoryStore implements Store {
 
   private expiry(ttlSeconds: number | undefined): number {
     return ttlSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlSeconds * 1000;
+  }
+
+  /** Entries held, expired ones included until they are read or swept. */
+  get size(): number {
+    return this.entries.size;
   }
 
   get(key: string): Promise<string | null> {
