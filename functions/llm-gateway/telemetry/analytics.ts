@@ -94,6 +94,8 @@ export class PostHogAnalytics implements Analytics {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
+        // A hung ingestion endpoint must not pile up pending sends.
+        signal: AbortSignal.timeout(5000),
       });
       await response.body?.cancel();
       if (!response.ok)

@@ -173,6 +173,8 @@ export class OtlpTracer implements Tracer {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
+        // A hung collector must not pile up pending exports.
+        signal: AbortSignal.timeout(5000),
       });
       await response.body?.cancel();
       if (!response.ok)
