@@ -4,6 +4,7 @@
  */
 import { createGatewayHandler } from "./app.ts";
 import { ConfigError, loadGatewayConfig } from "./config.ts";
+import { warmUpValidation } from "./request-schema.ts";
 import { createRuntime } from "./runtime.ts";
 
 const environment = Deno.env.toObject();
@@ -66,6 +67,9 @@ const onListen = (address: { hostname: string; port: number }): void =>
   });
 
 const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen }, handler);
+
+// After the listener is up: a cold start answers its first /health without waiting for this.
+setTimeout(warmUpValidation, 0);
 
 const shutdown = (): void => {
   flushLogs();
