@@ -71,15 +71,22 @@ const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen
 // After the listener is up: a cold start answers its first /health without waiting for this.
 setTimeout(warmUpValidation, 0);
 
-const shutdown = (): void => {
+let shuttingDown = false;
+const exit = (): never => {
   flushLogs();
+  Deno.exit(0);
+};
+// Graceful: in-flight requests finish; bounded, because a stalled upstream stream (or a client that
+// never reads) must not keep the process alive. A second signal exits at once.
+const shutdown = (): void => {
+  if (shuttingDown) exit();
+  shuttingDown = true;
+  flushLogs();
+  setTimeout(exit, 5000);
   void server
     .shutdown()
     .then(() => runtime.store.close())
-    .finally(() => {
-      flushLogs();
-      Deno.exit(0);
-    });
+    .finally(exit);
 };
 Deno.addSignalListener("SIGINT", shutdown);
 Deno.addSignalListener("SIGTERM", shutdown);
