@@ -431,3 +431,22 @@ describe("answers without usage", () => {
     expect(spent).toBeGreaterThan(0);
   });
 });
+
+describe("tracing", () => {
+  it("continues an incoming traceparent on the upstream call", async () => {
+    const traced = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" });
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await traced.handle(
+      post("/v1/chat/completions", chat(), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }),
+    );
+    const upstream = traced.provider.received.find((request) => request.url === "/v1/messages");
+    await traced.close();
+    expect(upstream?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(upstream?.headers.traceparent).not.toContain("00f067aa0ba902b7");
+  });
+
+  it("sends no traceparent upstream when tracing is off", async () => {
+    await gateway.handle(post("/v1/chat/completions", chat(), auth));
+    expect(gateway.provider.received.at(-1)?.headers.traceparent).toBeUndefined();
+  });
+});
