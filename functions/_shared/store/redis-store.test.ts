@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
-import { startRedisServer, type RedisServer } from "../test/redis-server.ts";
+import { startRedisServer, type RedisServer } from "../../../test/support/redis-server.ts";
 import { GuardedStore, isStoreUnavailableError } from "./guarded-store.ts";
 import { RedisStore } from "./redis-store.ts";
 

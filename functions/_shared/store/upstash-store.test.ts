@@ -1,20 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer, type RedisServer } from "../test/redis-server.ts";
-import { startUpstashRestBridge } from "../test/upstash-rest-bridge.ts";
+import { startRedisServer, type RedisServer } from "../../../test/support/redis-server.ts";
+import {
+  startUpstashRestServer,
+  type UpstashRestServer,
+} from "../../../test/support/upstash-rest-server.ts";
 import { UpstashStore } from "./upstash-store.ts";
 
 let redis: RedisServer;
-let bridge: { url: string; stop(): Promise<void> };
+let bridge: UpstashRestServer;
 let store: UpstashStore;
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  bridge = await startUpstashRestBridge(redis.url, "test-token");
+  bridge = await startUpstashRestServer({ redisUrl: redis.url, token: "test-token" });
   store = new UpstashStore({ url: bridge.url, token: "test-token" });
 });
 
 afterAll(async () => {
-  await bridge?.stop();
+  await bridge?.close();
   await redis?.stop();
 });
 
