@@ -1,4 +1,5 @@
 import { isStoreUnavailableError } from "../_shared/store/guarded-store.ts";
+import { answerHeaders, wantsNoCache, type CacheResult } from "./answer-headers.ts";
 import { cacheKey, chatKeyMaterial, isDeterministic } from "./cache-key.ts";
 import { cacheScopeOf, type Caller } from "./caller.ts";
 import { chunksFromCompletion, CompletionAssembler } from "./completion-assembly.ts";
@@ -33,8 +34,6 @@ import {
   sseHeaders,
 } from "./sse-response.ts";
 
-type CacheResult = "hit" | "miss" | "bypass";
-
 /** A stream whose first meaningful chunk has arrived: the point after which there is no fallback. */
 interface OpenedStream {
   buffered: ChatCompletionChunk[];
@@ -42,27 +41,6 @@ interface OpenedStream {
   finished: boolean;
   /** Cancels the upstream body, which also settles an iterator that is waiting on it. */
   abort: () => void;
-}
-
-function wantsNoCache(request: Request): boolean {
-  const header = request.headers.get("cache-control");
-  return header !== null && /no-cache|no-store/i.test(header);
-}
-
-function answerHeaders(
-  context: RequestContext,
-  provider: string,
-  model: string,
-  cache: CacheResult,
-  attempts: number,
-): Record<string, string> {
-  return {
-    "x-request-id": context.requestId,
-    "x-llm-provider": provider,
-    "x-llm-model": model,
-    "x-llm-cache": cache,
-    "x-llm-attempts": String(attempts),
-  };
 }
 
 async function openStream(

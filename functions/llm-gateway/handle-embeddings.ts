@@ -1,4 +1,5 @@
 import { isStoreUnavailableError } from "../_shared/store/guarded-store.ts";
+import { answerHeaders, wantsNoCache, type CacheResult } from "./answer-headers.ts";
 import { cacheKey, embeddingKeyMaterial } from "./cache-key.ts";
 import { cacheScopeOf, type Caller } from "./caller.ts";
 import { estimateEmbeddingCost } from "./cost-estimate.ts";
@@ -11,22 +12,6 @@ import { parseEmbeddingRequest } from "./request-schema.ts";
 import { resolveRoute, type Candidate } from "./routing.ts";
 import type { GatewayRuntime } from "./runtime.ts";
 import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
-
-function headersOf(
-  context: RequestContext,
-  provider: string,
-  model: string,
-  cache: string,
-  attempts: number,
-): Record<string, string> {
-  return {
-    "x-request-id": context.requestId,
-    "x-llm-provider": provider,
-    "x-llm-model": model,
-    "x-llm-cache": cache,
-    "x-llm-attempts": String(attempts),
-  };
-}
 
 /**
  * `POST /v1/embeddings`. Embeddings are deterministic, so every request is cacheable (for
@@ -57,8 +42,7 @@ export async function handleEmbeddings(
   }
   context.outcome.tier = route.tier.name;
 
-  const noCache = /no-cache|no-store/i.test(request.headers.get("cache-control") ?? "");
-  let cache: "hit" | "miss" | "bypass" = noCache ? "bypass" : "miss";
+  let cache: CacheResult = wantsNoCache(request) ? "bypass" : "miss";
   let key: string | undefined;
   let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
   const respondHit = (answer: StoredAnswer): Response => {
@@ -69,7 +53,7 @@ export async function handleEmbeddings(
     return jsonTextResponse(
       200,
       answer.body,
-      headersOf(context, answer.provider, answer.model, "hit", 0),
+      answerHeaders(context, answer.provider, answer.model, "hit", 0),
     );
   };
   if (cache === "miss") {
@@ -143,7 +127,7 @@ export async function handleEmbeddings(
     return jsonTextResponse(
       200,
       answer.body,
-      headersOf(context, candidate.provider, candidate.model, cache, result.attempts),
+      answerHeaders(context, candidate.provider, candidate.model, cache, result.attempts),
     );
   } catch (error) {
     context.outcome.attempts = counter.attempts;
