@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { buildPriceTable, type PriceTable } from "./prices.ts";
 import { buildRoutingTable, defaultTiers, type RoutingTable } from "./routing.ts";
 
@@ -71,25 +71,39 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-const candidateSchema = z
-  .object({ provider: z.enum(["anthropic", "openai"]), model: z.string().min(1) })
-  .strict();
-const tierSchema = z.union([
-  z.array(candidateSchema).min(1),
-  z
-    .object({ expensive: z.boolean().optional(), candidates: z.array(candidateSchema).min(1) })
-    .strict(),
-]);
-const routesSchema = z.record(z.string().min(1), tierSchema);
-const pricesSchema = z.record(
-  z.string().min(1),
-  z
-    .object({
-      inputPerMillion: z.number().nonnegative(),
-      outputPerMillion: z.number().nonnegative(),
-    })
-    .strict(),
-);
+/**
+ * Built on first use, like the request schemas: most deployments set neither `LLM_ROUTES` nor
+ * `LLM_PRICES`, and a cold start should not pay for zod schema construction it never uses.
+ */
+function buildSchemas() {
+  const candidateSchema = z
+    .object({ provider: z.enum(["anthropic", "openai"]), model: z.string().min(1) })
+    .strict();
+  const tierSchema = z.union([
+    z.array(candidateSchema).min(1),
+    z
+      .object({ expensive: z.boolean().optional(), candidates: z.array(candidateSchema).min(1) })
+      .strict(),
+  ]);
+  const routesSchema = z.record(z.string().min(1), tierSchema);
+  const pricesSchema = z.record(
+    z.string().min(1),
+    z
+      .object({
+        inputPerMillion: z.number().nonnegative(),
+        outputPerMillion: z.number().nonnegative(),
+      })
+      .strict(),
+  );
+  return { routesSchema, pricesSchema };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+
+function getSchemas(): ReturnType<typeof buildSchemas> {
+  schemas ??= buildSchemas();
+  return schemas;
+}
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -120,7 +134,11 @@ function number(
   return value;
 }
 
-function json<T>(environment: Environment, name: string, schema: z.ZodType<T>): T | undefined {
+function json<T>(
+  environment: Environment,
+  name: string,
+  schema: () => z.ZodType<T>,
+): T | undefined {
   const raw = text(environment, name);
   if (raw === undefined) return undefined;
   let parsed: unknown;
@@ -129,7 +147,7 @@ function json<T>(environment: Environment, name: string, schema: z.ZodType<T>): 
   } catch {
     throw new ConfigError(`${name} must be JSON, got "${raw.slice(0, 80)}".`);
   }
-  const result = schema.safeParse(parsed);
+  const result = schema().safeParse(parsed);
   if (!result.success) {
     const { path, message } = deepestIssue(result.error.issues);
     throw new ConfigError(`${name}${path.length > 0 ? `.${path.join(".")}` : ""}: ${message}.`);
@@ -173,7 +191,7 @@ function baseUrl(environment: Environment, name: string, fallback: string): stri
 
 /** Parses and validates the environment. @throws ConfigError naming the variable at fault. */
 export function loadGatewayConfig(environment: Environment): GatewayConfig {
-  const routes = json(environment, "LLM_ROUTES", routesSchema);
+  const routes = json(environment, "LLM_ROUTES", () => getSchemas().routesSchema);
   const tiers = routes
     ? Object.fromEntries(
         Object.entries(routes).map(([name, tier]) => [
@@ -194,7 +212,7 @@ export function loadGatewayConfig(environment: Environment): GatewayConfig {
     openaiApiKey: text(environment, "OPENAI_API_KEY"),
     openaiBaseUrl: baseUrl(environment, "OPENAI_BASE_URL", "https://api.openai.com/v1"),
     routing: buildRoutingTable(tiers),
-    prices: buildPriceTable(json(environment, "LLM_PRICES", pricesSchema)),
+    prices: buildPriceTable(json(environment, "LLM_PRICES", () => getSchemas().pricesSchema)),
     dailyCapUsd:
       dailyCap === undefined
         ? undefined

@@ -68,8 +68,10 @@ const onListen = (address: { hostname: string; port: number }): void =>
 
 const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen }, handler);
 
-// After the listener is up: a cold start answers its first /health without waiting for this.
-setTimeout(warmUpValidation, 0);
+// Warm-up uses the idle time after a cold start: ~25 ms of zod schema construction would otherwise
+// hold up the requests that arrive with the start (a Supabase worker is woken by one). A request
+// that needs the schemas before then builds them itself.
+setTimeout(warmUpValidation, 200);
 
 let shuttingDown = false;
 const exit = (): never => {
