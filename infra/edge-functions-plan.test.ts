@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundleSource } from "../functions/bundle/bundle-function";
+import { bundleContent } from "../functions/bundle/bundle-function";
 import { describeArtifact } from "../functions/bundle/write-artifact";
 import { supabaseFunctions } from "../functions/bundle/supabase-functions";
 import type { PlanJson, PlanJsonResource } from "./plan/render";
@@ -52,15 +52,7 @@ beforeAll(async () => {
   [staging, production, sourceSha256] = await Promise.all([
     plan("staging"),
     plan("production"),
-    bundleSource(gateway, repositoryRoot).then(
-      ({ bytes }) =>
-        describeArtifact({
-          name: gateway.name,
-          entrypoint: "index.js",
-          verifyJwt: gateway.verifyJwt,
-          files: [{ path: "index.js", bytes }],
-        }).sha256,
-    ),
+    bundleContent(gateway, repositoryRoot).then((content) => describeArtifact(content).sha256),
   ]);
 });
 

@@ -5,7 +5,9 @@ import type { ArtifactManifest } from "./manifest";
 import {
   denoCompatBanner,
   denoCompatPlugin,
+  needsCompatBanner,
   optionalUnbundledImports,
+  requiredBuiltins,
   runtimeResolvedSchemes,
 } from "./deno-compat-plugin";
 import type { SupabaseFunctionSource } from "./supabase-functions";
@@ -22,25 +24,49 @@ export interface BundleFunctionOptions {
   outputDirectory: string;
 }
 
-/** One bundled module. */
-export interface BundledModule {
+/** One file of a bundle. */
+export interface BundledFile {
+  /** Path relative to the artifact directory, with `/` separators. @example "index.js" */
+  path: string;
   /** The ES module's bytes. */
   bytes: Uint8Array;
-  /** Specifiers left for the runtime to resolve (static and dynamic imports), sorted. */
+}
+
+/** A bundled function: its entry module and the chunks it imports. */
+export interface BundledModules {
+  /** The entry ({@link bundledEntrypoint}) and every chunk, sorted by path. */
+  files: BundledFile[];
+  /**
+   * Specifiers left for the runtime to resolve (static and dynamic imports, and the built-ins that
+   * CommonJS dependencies `require()`), sorted.
+   */
   externalImports: string[];
 }
 
-/** Bundles the entry into one ES module with npm dependencies inlined. */
+// Where esbuild places the output in memory (nothing is written there); file paths in the result
+// are relative to it.
+const virtualOutputDirectory = "bundle-output";
+
+/**
+ * Bundles the entry into ES modules with npm dependencies inlined: the entry, plus one chunk per
+ * dynamically imported module (the gateway's Redis and Upstash clients), so a cold start parses
+ * only what it runs. Chunk names carry a hash of their content, so the output is deterministic.
+ */
 export async function bundleSource(
   source: SupabaseFunctionSource,
   repositoryRoot: string,
-): Promise<BundledModule> {
+): Promise<BundledModules> {
+  const outdir = path.join(repositoryRoot, virtualOutputDirectory);
   const result = await build({
     absWorkingDir: repositoryRoot,
     entryPoints: [path.resolve(repositoryRoot, source.entry)],
     bundle: true,
     write: false,
     format: "esm",
+    splitting: true,
+    outdir,
+    entryNames: path.posix.basename(bundledEntrypoint, ".js"),
+    chunkNames: "[name]-[hash]",
     // The "node" platform resolves npm packages the way Deno's npm support does ("deno" first, then
     // the Node conditions), so the bundle runs the same code the source runs under `deno run`.
     platform: "node",
@@ -50,19 +76,29 @@ export async function bundleSource(
     // checkout whose node_modules is a link bundles to the same bytes.
     preserveSymlinks: true,
     charset: "utf8",
-    // License comments stay in the single module (at its end) instead of a side file.
+    // License comments stay in each module (at its end) instead of a side file.
     legalComments: "eof",
     sourcemap: false,
     minifySyntax: true,
     minifyWhitespace: true,
     treeShaking: true,
-    banner: { js: denoCompatBanner },
     plugins: [denoCompatPlugin()],
     metafile: true,
     logLevel: "silent",
   });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error(`esbuild produced no output for ${source.entry}`);
+  const files = result.outputFiles
+    .map((output) => {
+      const relative = path.relative(outdir, output.path).split(path.sep).join("/");
+      const code = output.text;
+      const bytes = needsCompatBanner(code)
+        ? new TextEncoder().encode(`${denoCompatBanner}${code}`)
+        : output.contents;
+      return { path: relative, bytes };
+    })
+    .sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+  if (!files.some((file) => file.path === bundledEntrypoint)) {
+    throw new Error(`esbuild produced no ${bundledEntrypoint} for ${source.entry}`);
+  }
   const externalImports = Object.values(result.metafile.outputs)
     .flatMap((described) => described.imports)
     .filter((imported) => imported.external)
@@ -78,7 +114,8 @@ export async function bundleSource(
       `${source.entry} imports ${unexpected.join(", ")}, which could not be bundled: add the package to package.json or to optionalUnbundledImports in functions/bundle/deno-compat-plugin.ts`,
     );
   }
-  return { bytes: output.contents, externalImports: [...new Set(externalImports)].sort() };
+  const required = requiredBuiltins(Object.keys(result.metafile.inputs));
+  return { files, externalImports: [...new Set([...externalImports, ...required])].sort() };
 }
 
 /** Bundles `source` into the content of its artifact, in memory. */
@@ -86,16 +123,16 @@ export async function bundleContent(
   source: SupabaseFunctionSource,
   repositoryRoot: string,
 ): Promise<ArtifactContent> {
-  const { bytes } = await bundleSource(source, repositoryRoot);
+  const { files } = await bundleSource(source, repositoryRoot);
   return {
     name: source.name,
     entrypoint: bundledEntrypoint,
     verifyJwt: source.verifyJwt,
-    files: [{ path: bundledEntrypoint, bytes }],
+    files,
   };
 }
 
-/** Bundles `source` and writes `index.js` + `manifest.json` to `options.outputDirectory`. */
+/** Bundles `source` and writes its modules + `manifest.json` to `options.outputDirectory`. */
 export async function bundleFunction(
   source: SupabaseFunctionSource,
   options: BundleFunctionOptions,
