@@ -42,25 +42,40 @@ function optionalMaxTokens(body: Record<string, unknown>): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
+/** A request body that is a JSON object naming a model. */
+type OpenaiBody = Record<string, unknown> & { model: string };
+
+/** The body as an object with a model, or OpenAI's 400 for one that is not. */
+function openaiBody(requestBody: unknown): { body: OpenaiBody } | { error: PlannedResponse } {
+  if (!isRecord(requestBody)) {
+    return {
+      error: openaiError(
+        400,
+        "We could not parse the JSON body of your request.",
+        "invalid_request_error",
+        null,
+      ),
+    };
+  }
+  if (typeof requestBody.model !== "string" || requestBody.model.length === 0) {
+    return {
+      error: openaiError(
+        400,
+        "you must provide a model parameter",
+        "invalid_request_error",
+        null,
+        "model",
+      ),
+    };
+  }
+  return { body: requestBody as OpenaiBody };
+}
+
 /** `POST /v1/chat/completions`: a deterministic answer as JSON or as `chat.completion.chunk` SSE. */
-export function openaiChatCompletion(body: unknown): PlannedResponse {
-  if (!isRecord(body)) {
-    return openaiError(
-      400,
-      "We could not parse the JSON body of your request.",
-      "invalid_request_error",
-      null,
-    );
-  }
-  if (typeof body.model !== "string" || body.model.length === 0) {
-    return openaiError(
-      400,
-      "you must provide a model parameter",
-      "invalid_request_error",
-      null,
-      "model",
-    );
-  }
+export function openaiChatCompletion(requestBody: unknown): PlannedResponse {
+  const parsed = openaiBody(requestBody);
+  if ("error" in parsed) return parsed.error;
+  const body = parsed.body;
   const messages = plainMessages(body.messages);
   if (messages === undefined || messages.length === 0) {
     return openaiError(
@@ -164,24 +179,10 @@ function embeddingInputs(input: unknown): string[] | undefined {
 }
 
 /** `POST /v1/embeddings`: deterministic unit vectors, as float arrays or base64 float32. */
-export function openaiEmbeddings(body: unknown): PlannedResponse {
-  if (!isRecord(body)) {
-    return openaiError(
-      400,
-      "We could not parse the JSON body of your request.",
-      "invalid_request_error",
-      null,
-    );
-  }
-  if (typeof body.model !== "string" || body.model.length === 0) {
-    return openaiError(
-      400,
-      "you must provide a model parameter",
-      "invalid_request_error",
-      null,
-      "model",
-    );
-  }
+export function openaiEmbeddings(requestBody: unknown): PlannedResponse {
+  const parsed = openaiBody(requestBody);
+  if ("error" in parsed) return parsed.error;
+  const body = parsed.body;
   const inputs = embeddingInputs(body.input);
   if (inputs === undefined || inputs.some((input) => input.length === 0)) {
     return openaiError(
