@@ -213,7 +213,7 @@ export function openaiEmbeddings(requestBody: unknown): PlannedResponse {
     body: {
       object: "list",
       data: inputs.map((input, index) => {
-        const vector = embeddingVector(`${body.model as string}\n${input}`, dimensions);
+        const vector = embeddingVector(`${body.model}\n${input}`, dimensions);
         return { object: "embedding", index, embedding: base64 ? vectorToBase64(vector) : vector };
       }),
       model: body.model,
