@@ -9,8 +9,6 @@ import {
   RouteNotFoundError,
   type GatewayError,
 } from "./errors.ts";
-import { handleChat } from "./handle-chat.ts";
-import { handleEmbeddings } from "./handle-embeddings.ts";
 import { errorResponse, jsonResponse, requestIdOf } from "./http.ts";
 import { readJsonBody } from "./read-body.ts";
 import { createRequestContext, type RequestContext } from "./request-context.ts";
@@ -28,10 +26,25 @@ type Handler = (
   caller: NonNullable<RequestContext["caller"]>,
 ) => Promise<Response>;
 
-const postRoutes: ReadonlyMap<string, Handler> = new Map([
-  ["/v1/chat/completions", handleChat],
-  ["/v1/embeddings", handleEmbeddings],
+/**
+ * The request handlers are loaded on first use (the bundle puts them, with zod's request schemas
+ * and cockatiel, in a split chunk): `/health` and `/metrics` after a cold start should not wait for
+ * their evaluation. `loadPostHandlers` starts the load early, once the listener is up.
+ */
+const postRoutes: ReadonlyMap<string, () => Promise<Handler>> = new Map([
+  ["/v1/chat/completions", () => import("./handle-chat.ts").then((module) => module.handleChat)],
+  [
+    "/v1/embeddings",
+    () => import("./handle-embeddings.ts").then((module) => module.handleEmbeddings),
+  ],
 ]);
+
+/** Loads the request handlers and builds the request schemas, so the first request finds them ready. */
+export async function loadPostHandlers(): Promise<void> {
+  await Promise.all([...postRoutes.values()].map((load) => load()));
+  const { warmUpValidation } = await import("./request-schema.ts");
+  warmUpValidation();
+}
 
 function normalisePath(pathname: string): string {
   let path = pathname;
@@ -95,8 +108,8 @@ export function createGatewayHandler(
       }
       return path === "/health" ? health(runtime, requestId) : metrics(runtime, requestId);
     }
-    const handler = postRoutes.get(path);
-    if (!handler) {
+    const loadHandler = postRoutes.get(path);
+    if (!loadHandler) {
       runtime.metrics.requests.increment({
         route: "unknown",
         provider: "none",
@@ -142,6 +155,7 @@ export function createGatewayHandler(
       context.caller = caller;
       if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
       const body = await readJsonBody(request, config.maxBodyBytes);
+      const handler = await loadHandler();
       const response = await handler(runtime, request, body, context, caller);
       if (!context.deferred) context.complete(response.status);
       return response;

@@ -2,9 +2,8 @@
  * Entry of the LLM gateway: Supabase Edge Function in production, `npm run gateway` locally.
  * The only module that touches `Deno`; everything else is web-standard and runs under vitest too.
  */
-import { createGatewayHandler } from "./app.ts";
+import { createGatewayHandler, loadPostHandlers } from "./app.ts";
 import { ConfigError, loadGatewayConfig } from "./config.ts";
-import { warmUpValidation } from "./request-schema.ts";
 import { createRuntime } from "./runtime.ts";
 
 const environment = Deno.env.toObject();
@@ -77,12 +76,20 @@ const onListen = (address: { hostname: string; port: number }): void =>
 
 const server = Deno.serve(onSupabase ? { onListen } : { port, hostname, onListen }, handler);
 
-// Warm-up uses the idle time after a cold start: ~25 ms of zod schema construction would otherwise
-// hold up the requests that arrive with the start (a Supabase worker is woken by one). A request
-// that needs the schemas before then builds them itself. AbortSignal.timeout's timer sets up in
-// ~1 ms where the first setTimeout takes ~8 ms; the module keeps the signal referenced.
+// Warm-up uses the idle time after a cold start: loading the request handlers' chunk (cockatiel,
+// zod's request schemas) and ~25 ms of schema construction would otherwise hold up the requests
+// that arrive with the start (a Supabase worker is woken by one). A request that needs them before
+// then loads them itself. AbortSignal.timeout's timer sets up in ~1 ms where the first setTimeout
+// takes ~8 ms; the module keeps the signal referenced.
 const warmUpTimer = AbortSignal.timeout(200);
-warmUpTimer.addEventListener("abort", () => warmUpValidation(), { once: true });
+warmUpTimer.addEventListener(
+  "abort",
+  () =>
+    void loadPostHandlers().catch((error: unknown) =>
+      runtime.logger.error("warm_up_failed", { error }),
+    ),
+  { once: true },
+);
 
 let shuttingDown = false;
 const exit = (): never => {
