@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadGatewayConfig, secretValues } from "./config.ts";
 
-function configError(environment: Record<string, string>): string {
+async function configError(environment: Record<string, string>): Promise<string> {
   try {
-    loadGatewayConfig(environment);
+    await loadGatewayConfig(environment);
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -12,8 +12,8 @@ function configError(environment: Record<string, string>): string {
 }
 
 describe("loadGatewayConfig", () => {
-  it("uses the documented defaults", () => {
-    const config = loadGatewayConfig({});
+  it("uses the documented defaults", async () => {
+    const config = await loadGatewayConfig({});
     expect(config).toMatchObject({
       anthropicBaseUrl: "https://api.anthropic.com",
       openaiBaseUrl: "https://api.openai.com/v1",
@@ -31,8 +31,8 @@ describe("loadGatewayConfig", () => {
     expect([...config.routing.tiers.keys()]).toEqual(["default", "fast", "smart", "embedding"]);
   });
 
-  it("accepts tiers as lists or with the expensive flag", () => {
-    const config = loadGatewayConfig({
+  it("accepts tiers as lists or with the expensive flag", async () => {
+    const config = await loadGatewayConfig({
       LLM_ROUTES:
         '{"cheap":[{"provider":"openai","model":"m1"}],"big":{"expensive":true,"candidates":[{"provider":"anthropic","model":"m2"}]}}',
     });
@@ -40,57 +40,57 @@ describe("loadGatewayConfig", () => {
     expect(config.routing.tierOfModel.get("m1")?.name).toBe("cheap");
   });
 
-  it("names the LLM_ROUTES path of a bad provider", () => {
-    expect(configError({ LLM_ROUTES: '{"default":[{"provider":"mistral","model":"m"}]}' })).toMatch(
-      /^LLM_ROUTES\.default\.0\.provider: /,
-    );
+  it("names the LLM_ROUTES path of a bad provider", async () => {
+    expect(
+      await configError({ LLM_ROUTES: '{"default":[{"provider":"mistral","model":"m"}]}' }),
+    ).toMatch(/^LLM_ROUTES\.default\.0\.provider: /);
   });
 
-  it("rejects LLM_ROUTES that is not JSON", () => {
-    expect(configError({ LLM_ROUTES: "default=gpt-4o" })).toBe(
+  it("rejects LLM_ROUTES that is not JSON", async () => {
+    expect(await configError({ LLM_ROUTES: "default=gpt-4o" })).toBe(
       'LLM_ROUTES must be JSON, got "default=gpt-4o".',
     );
   });
 
-  it("merges LLM_PRICES over the defaults", () => {
-    const config = loadGatewayConfig({
+  it("merges LLM_PRICES over the defaults", async () => {
+    const config = await loadGatewayConfig({
       LLM_PRICES: '{"gpt-4o":{"inputPerMillion":1,"outputPerMillion":2}}',
     });
     expect(config.prices.get("gpt-4o")).toEqual({ inputPerMillion: 1, outputPerMillion: 2 });
     expect(config.prices.get("gpt-4o-mini")).toBeDefined();
   });
 
-  it("names a negative price", () => {
+  it("names a negative price", async () => {
     expect(
-      configError({ LLM_PRICES: '{"m":{"inputPerMillion":-1,"outputPerMillion":2}}' }),
+      await configError({ LLM_PRICES: '{"m":{"inputPerMillion":-1,"outputPerMillion":2}}' }),
     ).toMatch(/^LLM_PRICES\.m\.inputPerMillion: /);
   });
 
-  it("names a bad number", () => {
-    expect(configError({ LLM_MAX_RETRIES: "three" })).toBe(
+  it("names a bad number", async () => {
+    expect(await configError({ LLM_MAX_RETRIES: "three" })).toBe(
       'LLM_MAX_RETRIES must be an integer >= 0, got "three".',
     );
   });
 
-  it("accepts a fractional daily cap", () => {
-    expect(loadGatewayConfig({ LLM_DAILY_CAP_USD: "2.5" }).dailyCapUsd).toBe(2.5);
+  it("accepts a fractional daily cap", async () => {
+    expect((await loadGatewayConfig({ LLM_DAILY_CAP_USD: "2.5" })).dailyCapUsd).toBe(2.5);
   });
 
-  it("splits GATEWAY_API_KEYS and drops blanks", () => {
-    expect(loadGatewayConfig({ GATEWAY_API_KEYS: " a-key-1 , ,b-key-2" }).apiKeys).toEqual([
+  it("splits GATEWAY_API_KEYS and drops blanks", async () => {
+    expect((await loadGatewayConfig({ GATEWAY_API_KEYS: " a-key-1 , ,b-key-2" })).apiKeys).toEqual([
       "a-key-1",
       "b-key-2",
     ]);
   });
 
-  it("strips trailing slashes from base URLs", () => {
-    expect(loadGatewayConfig({ OPENAI_BASE_URL: "http://127.0.0.1:4010/v1/" }).openaiBaseUrl).toBe(
-      "http://127.0.0.1:4010/v1",
-    );
+  it("strips trailing slashes from base URLs", async () => {
+    expect(
+      (await loadGatewayConfig({ OPENAI_BASE_URL: "http://127.0.0.1:4010/v1/" })).openaiBaseUrl,
+    ).toBe("http://127.0.0.1:4010/v1");
   });
 
-  it("lists the secrets the redactor must know", () => {
-    const config = loadGatewayConfig({
+  it("lists the secrets the redactor must know", async () => {
+    const config = await loadGatewayConfig({
       OPENAI_API_KEY: "sk-o",
       UPSTASH_REDIS_REST_TOKEN: "tok",
       GATEWAY_API_KEYS: "k1",

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import type * as z from "zod";
 import { buildPriceTable, type PriceTable } from "./prices.ts";
 import { buildRoutingTable, defaultTiers, type RoutingTable } from "./routing.ts";
 
@@ -71,40 +71,6 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/**
- * Built on first use, like the request schemas: most deployments set neither `LLM_ROUTES` nor
- * `LLM_PRICES`, and a cold start should not pay for zod schema construction it never uses.
- */
-function buildSchemas() {
-  const candidateSchema = z
-    .object({ provider: z.enum(["anthropic", "openai"]), model: z.string().min(1) })
-    .strict();
-  const tierSchema = z.union([
-    z.array(candidateSchema).min(1),
-    z
-      .object({ expensive: z.boolean().optional(), candidates: z.array(candidateSchema).min(1) })
-      .strict(),
-  ]);
-  const routesSchema = z.record(z.string().min(1), tierSchema);
-  const pricesSchema = z.record(
-    z.string().min(1),
-    z
-      .object({
-        inputPerMillion: z.number().nonnegative(),
-        outputPerMillion: z.number().nonnegative(),
-      })
-      .strict(),
-  );
-  return { routesSchema, pricesSchema };
-}
-
-let schemas: ReturnType<typeof buildSchemas> | undefined;
-
-function getSchemas(): ReturnType<typeof buildSchemas> {
-  schemas ??= buildSchemas();
-  return schemas;
-}
-
 type Environment = Readonly<Record<string, string | undefined>>;
 
 function text(environment: Environment, name: string): string | undefined {
@@ -137,17 +103,18 @@ function number(
 function json<T>(
   environment: Environment,
   name: string,
-  schema: () => z.ZodType<T>,
+  schema: z.ZodType<T> | undefined,
 ): T | undefined {
   const raw = text(environment, name);
   if (raw === undefined) return undefined;
+  if (schema === undefined) throw new Error(`${name} was read without its schema loaded`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
     throw new ConfigError(`${name} must be JSON, got "${raw.slice(0, 80)}".`);
   }
-  const result = schema().safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) {
     const { path, message } = deepestIssue(result.error.issues);
     throw new ConfigError(`${name}${path.length > 0 ? `.${path.join(".")}` : ""}: ${message}.`);
@@ -189,9 +156,17 @@ function baseUrl(environment: Environment, name: string, fallback: string): stri
   return raw.replace(/\/+$/, "");
 }
 
-/** Parses and validates the environment. @throws ConfigError naming the variable at fault. */
-export function loadGatewayConfig(environment: Environment): GatewayConfig {
-  const routes = json(environment, "LLM_ROUTES", () => getSchemas().routesSchema);
+/**
+ * Parses and validates the environment. Asynchronous because zod (~2.5 ms of module evaluation
+ * under Deno, on every cold start) is imported only when `LLM_ROUTES` or `LLM_PRICES` is set.
+ * @throws ConfigError naming the variable at fault.
+ */
+export async function loadGatewayConfig(environment: Environment): Promise<GatewayConfig> {
+  const schemas =
+    text(environment, "LLM_ROUTES") !== undefined || text(environment, "LLM_PRICES") !== undefined
+      ? await import("./config-schemas.ts")
+      : undefined;
+  const routes = json(environment, "LLM_ROUTES", schemas?.routesSchema);
   const tiers = routes
     ? Object.fromEntries(
         Object.entries(routes).map(([name, tier]) => [
@@ -212,7 +187,7 @@ export function loadGatewayConfig(environment: Environment): GatewayConfig {
     openaiApiKey: text(environment, "OPENAI_API_KEY"),
     openaiBaseUrl: baseUrl(environment, "OPENAI_BASE_URL", "https://api.openai.com/v1"),
     routing: buildRoutingTable(tiers),
-    prices: buildPriceTable(json(environment, "LLM_PRICES", () => getSchemas().pricesSchema)),
+    prices: buildPriceTable(json(environment, "LLM_PRICES", schemas?.pricesSchema)),
     dailyCapUsd:
       dailyCap === undefined
         ? undefined

@@ -9,7 +9,7 @@ import { createRuntime } from "./runtime.ts";
 const environment = Deno.env.toObject();
 let config;
 try {
-  config = loadGatewayConfig(environment);
+  config = await loadGatewayConfig(environment);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(

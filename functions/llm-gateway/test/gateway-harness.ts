@@ -175,7 +175,7 @@ export async function startGateway(
     if (which === "anthropic") writeAnthropic(behaviour, received, response);
     else writeOpenAi(behaviour, received, response);
   });
-  const config = loadGatewayConfig({
+  const config = await loadGatewayConfig({
     ANTHROPIC_API_KEY: "sk-ant-api03-secretsecretsecret",
     OPENAI_API_KEY: "sk-proj-secretsecretsecret",
     ANTHROPIC_BASE_URL: provider.url,
