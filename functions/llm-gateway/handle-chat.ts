@@ -1,5 +1,5 @@
-import { isStoreUnavailableError } from "../_shared/store/guarded-store.ts";
-import { answerHeaders, wantsNoCache, type CacheResult } from "./answer-headers.ts";
+import { lookUpCachedAnswer } from "./cache-lookup.ts";
+import { answerHeaders, wantsNoCache } from "./answer-headers.ts";
 import { cacheKey, chatKeyMaterial, isDeterministic } from "./cache-key.ts";
 import { cacheScopeOf, type Caller } from "./caller.ts";
 import { chunksFromCompletion, CompletionAssembler } from "./completion-assembly.ts";
@@ -12,7 +12,7 @@ import {
 } from "./execute-candidates.ts";
 import type { Reservation } from "./budget.ts";
 import { jsonTextResponse } from "./http.ts";
-import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
+import { encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -171,38 +171,20 @@ export async function handleChat(
   context.outcome.stream = stream;
   const includeUsage = stream && chat.stream_options?.include_usage === true;
 
-  let cache: CacheResult = !wantsNoCache(request) && isDeterministic(chat) ? "miss" : "bypass";
-  let key: string | undefined;
-  let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
-  if (cache === "miss") {
-    key = cacheKey("response", cacheScopeOf(request, caller, chat.user), chatKeyMaterial(chat));
-    try {
-      const cached = await runtime.store.get(key);
-      const answer = cached === null ? undefined : decodeStoredAnswer(cached);
-      if (answer) {
-        runtime.metrics.cache.increment({ kind: "response", result: "hit" });
-        context.outcome.cache = "hit";
-        return respondFromCache(context, answer, stream, includeUsage);
-      }
-    } catch (error) {
-      if (!isStoreUnavailableError(error)) throw error;
-      cache = "bypass";
-      key = undefined;
-    }
+  const cacheable = !wantsNoCache(request) && isDeterministic(chat);
+  const lookup = await lookUpCachedAnswer(
+    runtime.store,
+    runtime.responseFlights,
+    cacheable
+      ? cacheKey("response", cacheScopeOf(request, caller, chat.user), chatKeyMaterial(chat))
+      : undefined,
+  );
+  if (lookup.answer) {
+    runtime.metrics.cache.increment({ kind: "response", result: "hit" });
+    context.outcome.cache = "hit";
+    return respondFromCache(context, lookup.answer, stream, includeUsage);
   }
-  if (key !== undefined) {
-    const leader = runtime.responseFlights.join(key);
-    if (leader) {
-      const answer = await leader;
-      if (answer) {
-        runtime.metrics.cache.increment({ kind: "response", result: "hit" });
-        context.outcome.cache = "hit";
-        return respondFromCache(context, answer, stream, includeUsage);
-      }
-    } else {
-      finishFlight = runtime.responseFlights.lead(key);
-    }
-  }
+  const { cache, key, finishFlight } = lookup;
   runtime.metrics.cache.increment({ kind: "response", result: cache });
   context.outcome.cache = cache;
 

@@ -1,5 +1,5 @@
-import { isStoreUnavailableError } from "../_shared/store/guarded-store.ts";
-import { answerHeaders, wantsNoCache, type CacheResult } from "./answer-headers.ts";
+import { lookUpCachedAnswer } from "./cache-lookup.ts";
+import { answerHeaders, wantsNoCache } from "./answer-headers.ts";
 import { cacheKey, embeddingKeyMaterial } from "./cache-key.ts";
 import { cacheScopeOf, type Caller } from "./caller.ts";
 import { estimateEmbeddingCost } from "./cost-estimate.ts";
@@ -11,7 +11,7 @@ import type { RequestContext } from "./request-context.ts";
 import { parseEmbeddingRequest } from "./request-schema.ts";
 import { resolveRoute, type Candidate } from "./routing.ts";
 import type { GatewayRuntime } from "./runtime.ts";
-import { decodeStoredAnswer, encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
+import { encodeStoredAnswer, type StoredAnswer } from "./cached-answer.ts";
 
 /**
  * `POST /v1/embeddings`. Embeddings are deterministic, so every request is cacheable (for
@@ -42,9 +42,6 @@ export async function handleEmbeddings(
   }
   context.outcome.tier = route.tier.name;
 
-  let cache: CacheResult = wantsNoCache(request) ? "bypass" : "miss";
-  let key: string | undefined;
-  let finishFlight: ((answer: StoredAnswer | undefined) => void) | undefined;
   const respondHit = (answer: StoredAnswer): Response => {
     runtime.metrics.cache.increment({ kind: "embedding", result: "hit" });
     context.outcome.cache = "hit";
@@ -56,31 +53,19 @@ export async function handleEmbeddings(
       answerHeaders(context, answer.provider, answer.model, "hit", 0),
     );
   };
-  if (cache === "miss") {
-    key = cacheKey(
-      "embedding",
-      cacheScopeOf(request, caller, embedding.user),
-      embeddingKeyMaterial(embedding),
-    );
-    try {
-      const cached = await runtime.store.get(key);
-      const answer = cached === null ? undefined : decodeStoredAnswer(cached);
-      if (answer) return respondHit(answer);
-    } catch (error) {
-      if (!isStoreUnavailableError(error)) throw error;
-      cache = "bypass";
-      key = undefined;
-    }
-  }
-  if (key !== undefined) {
-    const leader = runtime.embeddingFlights.join(key);
-    if (leader) {
-      const answer = await leader;
-      if (answer) return respondHit(answer);
-    } else {
-      finishFlight = runtime.embeddingFlights.lead(key);
-    }
-  }
+  const lookup = await lookUpCachedAnswer(
+    runtime.store,
+    runtime.embeddingFlights,
+    wantsNoCache(request)
+      ? undefined
+      : cacheKey(
+          "embedding",
+          cacheScopeOf(request, caller, embedding.user),
+          embeddingKeyMaterial(embedding),
+        ),
+  );
+  if (lookup.answer) return respondHit(lookup.answer);
+  const { cache, key, finishFlight } = lookup;
   runtime.metrics.cache.increment({ kind: "embedding", result: cache });
   context.outcome.cache = cache;
 
