@@ -1,37 +1,14 @@
-import { execFile } from "node:child_process";
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  repositoryRoot,
+  runPlanCommand as runPlan,
+  type PlanCommandRun as PlanRun,
+} from "../../test/support/plan-command";
 import { secretKeys } from "../secret-keys";
 import type { PlanJson } from "./render";
-
-const repositoryRoot = join(__dirname, "..", "..");
-const cli = join(__dirname, "cli.cjs");
-
-interface PlanRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runPlan(argv: string[], environment: Record<string, string> = {}): Promise<PlanRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...argv],
-      {
-        cwd: repositoryRoot,
-        env: { ...process.env, ...environment },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ exitCode, stdout, stderr });
-      },
-    );
-  });
-}
 
 // Distinctive plaintext for every secret: none of it may appear in any output.
 const plaintextSecrets = Object.fromEntries(
@@ -54,6 +31,7 @@ let productionJson: PlanRun;
 let stagingText: PlanRun;
 let badValue: PlanRun;
 let unknownStack: PlanRun;
+let allStacks: PlanRun;
 
 beforeAll(async () => {
   // Two at a time: each run type-checks and loads the whole program.
@@ -62,13 +40,15 @@ beforeAll(async () => {
     runPlan(["--stack", "production", "--json"], secretsEnvironment),
   ]);
   // The JSON runs above type-check the program, as the Pulumi CLI does by default; these skip it
-  // the way the CLI allows (PULUMI_NODEJS_TRANSPILE_ONLY) to keep the file fast.
+  // the way the CLI allows (PULUMI_NODEJS_TRANSPILE_ONLY, read by @pulumi/pulumi/cmd/run) to keep
+  // the file fast.
   const transpileOnly = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
   [stagingText, badValue, unknownStack] = await Promise.all([
     runPlan(["--stack", "staging"], { ...secretsEnvironment, ...transpileOnly }),
     runPlan(["--stack", "staging", "--config-file", badStackFile], transpileOnly),
     runPlan(["--stack", "no-such-stack"]),
   ]);
+  allStacks = await runPlan(["--all", "--json"], transpileOnly);
 }, 360_000);
 
 afterAll(() => {
@@ -89,7 +69,6 @@ const expectedTypes = [
   "cloudflare:index/workersKv:WorkersKv",
   "cloudflare:index/workersScript:WorkersScript",
   "cloudflare:index/workersRoute:WorkersRoute",
-  "cloudflare:index/ruleset:Ruleset",
   "vercel:index/project:Project",
   "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable",
 ];
@@ -180,6 +159,22 @@ describe("plan --json", () => {
 
   it("reports no secret as missing when all are set", () => {
     expect(parsed(stagingJson).secretsNotSet).toEqual([]);
+  });
+
+  it("lists every secret as not set when none is", () => {
+    const stacks = (JSON.parse(allStacks.stdout) as { stacks: PlanJson[] }).stacks;
+    expect(stacks[0]?.secretsNotSet).toEqual(secretKeys.map(({ key }) => key));
+  });
+});
+
+describe("plan --all", () => {
+  it("exits 0 for the committed stacks: no two own the same physical resource", () => {
+    expect([allStacks.exitCode, allStacks.stderr]).toEqual([0, ""]);
+  });
+
+  it("plans every stack file", () => {
+    const stacks = (JSON.parse(allStacks.stdout) as { stacks: PlanJson[] }).stacks;
+    expect(stacks.map((stack) => stack.stack)).toEqual(["production", "staging"]);
   });
 });
 

@@ -145,10 +145,12 @@ function normalize(raw: RawValue, key: string | undefined): Normalized {
   return { value, redacted, secret };
 }
 
-interface StructLike {
+/** A protobuf `Struct` as the SDK hands it over. */
+export interface StructLike {
   toJavaScript(): Record<string, unknown>;
 }
-interface RegisterRequest {
+/** The parts of a `RegisterResourceRequest` the recorder reads. */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -158,7 +160,8 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
   getObject(): StructLike | undefined;
 }
-interface ReadRequest {
+/** The parts of a `ReadResourceRequest` the recorder reads. */
+export interface ReadRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -166,12 +169,15 @@ interface ReadRequest {
   getAdditionalsecretoutputsList(): string[];
   getProperties(): StructLike | undefined;
 }
-interface OutputsRequest {
+/** The parts of a `RegisterResourceOutputsRequest` the recorder reads. */
+export interface OutputsRequest {
   getUrn(): string;
   getOutputs(): StructLike | undefined;
 }
-type Callback = (error: unknown, response: unknown) => void;
-interface PatchableMonitor {
+/** A gRPC-style unary callback. */
+export type Callback = (error: unknown, response: unknown) => void;
+/** The registration methods of the SDK's `MockMonitor` that the recorder wraps. */
+export interface PatchableMonitor {
   registerResource(request: RegisterRequest, callback: Callback): Promise<void>;
   readResource(request: ReadRequest, callback: Callback): Promise<void>;
   registerResourceOutputs(request: OutputsRequest, callback: Callback): void;
@@ -181,17 +187,14 @@ interface PatchableMonitor {
 const { waitForRPCs } = runtimeSettings as unknown as { waitForRPCs(): Promise<void> };
 
 /**
- * Installs `pulumi.runtime.setMocks` and records every registration with what `Mocks` alone
- * does not see: parent, protect, provider, additionalSecretOutputs and which inputs are secret.
- *
- * Call it before importing the program or a component module; then construct resources, await
- * `settled()`, and assert on `resources`. Used by the offline plan and by component tests
- * (through `test/pulumi/`).
+ * The `Mocks` the recorder answers with: provider-computed state is left out in a preview (it
+ * stays unknown, as before the provider creates anything) and faked by `providerOutputs`
+ * otherwise; unmocked provider calls throw.
  */
-export function installRecordingMocks(options: RecordingMockOptions = {}): ResourceRecorder {
+export function recordingMocks(options: RecordingMockOptions = {}): pulumi.runtime.Mocks {
   const preview = options.preview ?? false;
   const calls = options.calls ?? {};
-  const mocks: pulumi.runtime.Mocks = {
+  return {
     newResource(resource) {
       const computed =
         preview || options.providerOutputs === undefined ? {} : options.providerOutputs(resource);
@@ -211,16 +214,40 @@ export function installRecordingMocks(options: RecordingMockOptions = {}): Resou
       return answer(call.inputs);
     },
   };
+}
+
+/**
+ * Installs `pulumi.runtime.setMocks` and records every registration with what `Mocks` alone
+ * does not see: parent, protect, provider, additionalSecretOutputs and which inputs are secret.
+ *
+ * Call it before importing the program or a component module; then construct resources, await
+ * `settled()`, and assert on `resources`. Used by component tests (through `test/pulumi/`).
+ */
+export function installRecordingMocks(options: RecordingMockOptions = {}): ResourceRecorder {
   void pulumi.runtime.setMocks(
-    mocks,
+    recordingMocks(options),
     options.project ?? "ai-platform",
     options.stack ?? "test",
-    preview,
+    options.preview ?? false,
   );
+  return recordMonitor(pulumi.runtime.getMonitor() as unknown as PatchableMonitor, () =>
+    waitForRPCs(),
+  );
+}
 
+/**
+ * Wraps a mock monitor's registration methods so every registration is recorded; the in-process
+ * mock runtime and the plan's gRPC engine (`engine-server.ts`) share it.
+ *
+ * @param monitor The SDK's `MockMonitor` (or the object `setMocks` installed), patched in place.
+ * @param settled Resolves once every registration started so far has been answered.
+ */
+export function recordMonitor(
+  monitor: PatchableMonitor,
+  settled: () => Promise<void>,
+): ResourceRecorder {
   const resources: RecordedResource[] = [];
   const outputs = new Map<string, RecordedOutputs>();
-  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
   const registerResource = monitor.registerResource.bind(monitor);
   const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
 
@@ -299,7 +326,7 @@ export function installRecordingMocks(options: RecordingMockOptions = {}): Resou
   return {
     resources,
     outputs,
-    settled: () => waitForRPCs(),
+    settled,
     ofType(type) {
       const matching = resources.filter((resource) => resource.type === type);
       if (matching.length === 0) {

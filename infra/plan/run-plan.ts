@@ -1,111 +1,117 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+// One stack's plan: start the in-repo engine, launch the program exactly as the language host
+// would, and turn what the engine recorded into a Plan (or the errors the engine would report).
+import { readFileSync } from "node:fs";
 import { secretKeys } from "../secret-keys";
-import type { PreparedPlan } from "./prepare-engine.cjs";
-import { installRecordingMocks } from "./recording-mocks";
-import { planToJson, renderPlanText, type Plan } from "./render";
+import { startEngineServer } from "./engine-server";
+import { programLaunch } from "./language-host";
+import type { ProjectFile } from "./project-file";
+import type { Plan } from "./render";
+import { exitVerdict, runProgram } from "./run-program";
+import { engineConfigFromStackFile } from "./stack-config";
 
-/**
- * The program path as the language host computes it: Pulumi.yaml `main`, else package.json
- * `main`, else the project folder; a folder gets a trailing slash so `require` loads its index.
- */
-export function programPath(repositoryRoot: string, projectMain: string | undefined): string {
-  let program = repositoryRoot;
-  if (projectMain !== undefined) {
-    program = resolve(repositoryRoot, projectMain);
-  } else {
-    const packageJson = JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")) as {
-      main?: unknown;
-    };
-    if (
-      typeof packageJson.main === "string" &&
-      existsSync(join(repositoryRoot, packageJson.main))
-    ) {
-      program = join(repositoryRoot, packageJson.main);
+/** The value the plan passes for a secret the stack does not set; a secret, so never shown. */
+export const secretNotSetPlaceholder = "secret-not-set";
+
+/** What {@link planStack} needs. */
+export interface PlanStackOptions {
+  /** The project as read from Pulumi.yaml. */
+  project: ProjectFile;
+  /** The stack name. */
+  stack: string;
+  /** The stack file's name, used in every message. @example "Pulumi.staging.yaml" */
+  stackFile: string;
+  /** Where to read the config from (the stack file, or `--config-file`). */
+  configPath: string;
+  /** Secret values used as if set with `pulumi config set --secret`. */
+  secretOverrides: Readonly<Record<string, string>>;
+  /** The environment the program inherits (the user's, as with the Pulumi CLI). */
+  environment: Readonly<Record<string, string | undefined>>;
+}
+
+/** A plan, or why the engine would have stopped. */
+export type PlanOutcome =
+  | {
+      /** The program ran to the end. */
+      ok: true;
+      /** What `pulumi up` would register. */
+      plan: Plan;
+      /** Warnings the program logged. */
+      warnings: string[];
     }
-  }
-  if (statSync(program).isDirectory() && !program.endsWith("/")) {
-    program = `${program}/`;
-  }
-  return program;
-}
+  | {
+      /** The engine would have failed the update. */
+      ok: false;
+      /** Every reason, in the order the engine got them. */
+      errors: string[];
+      /** What the program printed, for context. */
+      output: string;
+    };
 
-/** Sends anything the program prints to stderr, so `--json` stdout stays one document. */
-function redirectStdout(): () => void {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = write;
-  };
-}
-
-/** Config and usage errors are for the user: their message says everything, a trace adds noise. */
-export function errorMessage(error: unknown): string {
-  if (pulumi.RunError.isInstance(error)) {
-    return error.message;
-  }
-  if (error instanceof Error) {
-    const forTheUser = error.name === "StackConfigError" || error.name === "TSError";
-    return forTheUser ? error.message : (error.stack ?? error.message);
-  }
-  return String(error);
-}
-
-/**
- * Runs the program under the mock runtime and prints the plan; resolves with the exit code.
- * The engine's environment must already be set and the TypeScript loader registered
- * (cli.cjs does both, in that order, as the Pulumi CLI and language host do).
- */
-export async function runPlan(prepared: PreparedPlan, repositoryRoot: string): Promise<number> {
-  let failure: unknown;
-  const recordFailure = (error: unknown) => {
-    failure ??= error;
-  };
-  // As under the language host, an error in an apply callback fails the run.
-  process.on("unhandledRejection", recordFailure);
-  process.on("uncaughtException", recordFailure);
-  const recorder = installRecordingMocks({
-    project: prepared.projectName,
-    stack: prepared.stack,
-    preview: true,
+/** Runs one stack's program against the in-repo engine. */
+export async function planStack(options: PlanStackOptions): Promise<PlanOutcome> {
+  const stackConfig = engineConfigFromStackFile(readFileSync(options.configPath, "utf8"), {
+    stackFile: options.stackFile,
+    projectName: options.project.name,
+    secretOverrides: options.secretOverrides,
   });
-  const restoreStdout = redirectStdout();
-  try {
-    const program = programPath(repositoryRoot, prepared.projectMain);
-    await pulumi.runtime.runInPulumiStack(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the language host loads CommonJS programs with require
-      const exported: unknown = require(program);
-      return exported instanceof Function ? await exported() : exported;
-    });
-    await recorder.settled();
-  } catch (error) {
-    recordFailure(error);
-  } finally {
-    restoreStdout();
-  }
-  if (failure !== undefined) {
-    process.stderr.write(`${errorMessage(failure)}\n`);
-    return 1;
-  }
-
-  const stackResource = recorder.resources.find(
-    (resource) => resource.type === "pulumi:pulumi:Stack",
-  );
-  const plan: Plan = {
-    stack: prepared.stack,
-    stackFile: prepared.stackFile,
-    resources: [
-      ...recorder.resources.filter((resource) => resource === stackResource),
-      ...recorder.resources.filter((resource) => resource !== stackResource),
-    ],
-    outputs: stackResource ? (recorder.outputs.get(stackResource.urn)?.redactedOutputs ?? {}) : {},
-    secretsNotSet: secretKeys
-      .map((secret) => secret.key)
-      .filter((key) => prepared.engineConfig.values[key] === undefined),
+  const secretsNotSet = secretKeys
+    .map((secret) => secret.key)
+    .filter((key) => stackConfig.values[key] === undefined);
+  // The plan has none of the user's secrets: each unset one is passed as if set with
+  // `pulumi config set --secret` to a placeholder, so the program runs unchanged, and listed.
+  const config = {
+    values: {
+      ...stackConfig.values,
+      ...Object.fromEntries(secretsNotSet.map((key) => [key, secretNotSetPlaceholder])),
+    },
+    secretKeys: [...stackConfig.secretKeys, ...secretsNotSet],
   };
-  process.stdout.write(
-    prepared.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan),
-  );
-  return 0;
+  const engine = await startEngineServer({
+    project: options.project.name,
+    stack: options.stack,
+  });
+  try {
+    const exit = await runProgram(
+      programLaunch(
+        {
+          project: options.project,
+          stack: options.stack,
+          config,
+          engineAddress: engine.address,
+        },
+        options.environment,
+      ),
+    );
+    const errors = [
+      ...engine.refusals,
+      ...engine.logs.filter((entry) => entry.severity === "error").map((entry) => entry.message),
+    ];
+    const verdict = exitVerdict(exit);
+    if (verdict !== undefined && verdict !== "") {
+      errors.push(verdict);
+    }
+    if (verdict !== undefined || errors.length > 0) {
+      return { ok: false, errors, output: exit.output };
+    }
+    const { resources, outputs } = engine.recorder;
+    const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+    return {
+      ok: true,
+      warnings: engine.logs
+        .filter((entry) => entry.severity === "warning")
+        .map((entry) => entry.message),
+      plan: {
+        stack: options.stack,
+        stackFile: options.stackFile,
+        resources: [
+          ...resources.filter((resource) => resource === stackResource),
+          ...resources.filter((resource) => resource !== stackResource),
+        ],
+        outputs: stackResource ? (outputs.get(stackResource.urn)?.redactedOutputs ?? {}) : {},
+        secretsNotSet,
+      },
+    };
+  } finally {
+    await engine.stop();
+  }
 }

@@ -35,7 +35,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { engineConfigFromStackFile, type EngineConfig } from "../../infra/plan/engine-config.cjs";
+import { engineConfigFromStackFile, type EngineConfig } from "../../infra/plan/stack-config";
 
 export {
   installRecordingMocks,
