@@ -8,8 +8,11 @@ import {
   startManagementApiServer,
   type ManagementApiServer,
 } from "../../test/supabase/management-api-server";
+import { providerConfig } from "../../test/supabase/provider-config";
+import { accessTokenConfigKey } from "./access-token";
 import {
-  functionDeploymentProvider,
+  createFunctionDeploymentProvider,
+  foreignArtifactSha256,
   type FunctionDeploymentInputs,
   type FunctionDeploymentOutputs,
 } from "./function-deployment-provider";
@@ -18,11 +21,16 @@ const accessToken = "sbp_deploy_provider_token";
 const projectRef = "deployref";
 const slug = "llm-gateway";
 
+// Configured as the dynamic provider host configures it: with the stack's token.
+const functionDeploymentProvider = createFunctionDeploymentProvider();
 let server: ManagementApiServer;
 let workspace: string;
 
 beforeAll(async () => {
   server = await startManagementApiServer({ accessToken, projectRefs: [projectRef] });
+  await functionDeploymentProvider.configure!({
+    config: providerConfig({ [accessTokenConfigKey]: accessToken }),
+  });
   workspace = await mkdtemp(path.join(tmpdir(), "function-deployment-"));
 });
 
@@ -208,6 +216,17 @@ describe("functionDeploymentProvider.diff", () => {
     expect(result.changes).toBe(true);
   });
 
+  it("reports a change when the function was redeployed outside Pulumi", async () => {
+    const manifest = await artifact('Deno.serve(() => new Response("one"));');
+    const olds = await deployed(manifest);
+    const live = server.functions.get(projectRef)?.get(slug);
+    if (live) live.version += 1;
+
+    const result = await functionDeploymentProvider.diff!("id", olds, inputs(manifest));
+
+    expect(result.changes).toBe(true);
+  });
+
   it("replaces the function when the slug changes", async () => {
     const manifest = await artifact('Deno.serve(() => new Response("one"));');
     const olds = await deployed(manifest);
@@ -218,6 +237,35 @@ describe("functionDeploymentProvider.diff", () => {
     });
 
     expect(result.replaces).toEqual(["slug"]);
+  });
+});
+
+describe("functionDeploymentProvider.read", () => {
+  it("reports the function gone after it was deleted outside Pulumi", async () => {
+    const olds = await deployed(await artifact('Deno.serve(() => new Response("one"));'));
+    server.functions.get(projectRef)?.delete(slug);
+
+    const result = await functionDeploymentProvider.read!("id", olds);
+
+    expect(result.id ?? "").toBe("");
+  });
+
+  it("marks the artifact unknown after a deploy outside Pulumi", async () => {
+    const olds = await deployed(await artifact('Deno.serve(() => new Response("one"));'));
+    const live = server.functions.get(projectRef)?.get(slug);
+    if (live) live.version += 1;
+
+    const result = await functionDeploymentProvider.read!("id", olds);
+
+    expect(result.props?.artifactSha256).toBe(foreignArtifactSha256);
+  });
+
+  it("keeps the access token out of the refreshed state", async () => {
+    const olds = await deployed(await artifact('Deno.serve(() => new Response("one"));'));
+
+    const result = await functionDeploymentProvider.read!("id", olds);
+
+    expect(JSON.stringify(result.props)).not.toContain(accessToken);
   });
 });
 

@@ -1,34 +1,50 @@
 // Dynamic provider that deploys one bundled artifact as a Supabase Edge Function through
 // `POST /v1/projects/{ref}/functions/deploy?slug=` (multipart `metadata` + `file` parts). It uploads
-// only when the artifact hash or `verify_jwt` changes. Pulumi serializes this object into the state,
-// so it captures only functions and `node:` built-ins.
+// when the artifact hash or `verify_jwt` changes, or when the live function drifted (deleted,
+// reconfigured or redeployed outside Pulumi). Pulumi serializes this object into the state and runs
+// it in `cmd/dynamic-provider`, so it captures only functions, `node:` built-ins looked up at call
+// time, and the session object its `configure` fills. The access token never reaches the outputs.
 import type * as pulumi from "@pulumi/pulumi";
 import { readVerifiedArtifact } from "../../functions/bundle/manifest";
-import { isSupabaseManagementError, managementRequest } from "./management-request";
+import {
+  configureSession,
+  newProviderSession,
+  resolveAccessToken,
+  unknownInputValue,
+  type ProviderSession,
+} from "./access-token";
+import { isNotFound, managementRequest } from "./management-request";
+import { resolveFromProject } from "./project-directory";
 
 /** Inputs the provider receives, with secrets already unwrapped by the engine. */
 export interface FunctionDeploymentInputs {
   /** Management API base URL. */
   apiUrl: string;
-  /** Personal access token (a Pulumi secret in the program). */
-  accessToken: string;
+  /**
+   * Personal access token (a Pulumi secret in the program). Used by the operations that receive
+   * inputs; `read` and `delete` use `platform:supabaseAccessToken` from the stack config.
+   */
+  accessToken?: string;
   /** The project the function is deployed to. */
   projectRef: string;
   /** Function slug, e.g. `llm-gateway`. */
   slug: string;
   /** Artifact hash from `manifest.json`; a change triggers an upload. */
   artifactSha256: string;
-  /** Artifact directory, relative to the Pulumi project directory; not part of the diff. */
+  /**
+   * Artifact directory, relative to the Pulumi project directory (the folder of Pulumi.yaml, found
+   * upwards from the provider's working directory); not part of the diff.
+   */
   artifactDirectory: string;
   /** Whether Supabase requires a valid JWT before the function runs. */
   verifyJwt: boolean;
 }
 
-/** State after a deploy. */
-export interface FunctionDeploymentOutputs extends FunctionDeploymentInputs {
+/** State after a deploy: the inputs without the token, and what Supabase reported. */
+export interface FunctionDeploymentOutputs extends Omit<FunctionDeploymentInputs, "accessToken"> {
   /** Supabase's id of the function. */
   functionId: string;
-  /** Version Supabase assigned to the latest deploy. */
+  /** Version Supabase assigned to the latest deploy; another live version means a foreign deploy. */
   version: number;
   /** `ACTIVE`, `REMOVED` or `THROTTLED`. */
   status: string;
@@ -36,23 +52,78 @@ export interface FunctionDeploymentOutputs extends FunctionDeploymentInputs {
   entrypoint: string;
 }
 
-interface DeployResponse {
+/** The dynamic provider type of {@link createFunctionDeploymentProvider}. */
+export type FunctionDeploymentProvider = pulumi.dynamic.ResourceProvider<
+  FunctionDeploymentInputs,
+  FunctionDeploymentOutputs
+>;
+
+/** What `GET /v1/projects/{ref}/functions/{slug}` and the deploy endpoint answer. */
+interface LiveFunction {
   id?: string;
   version?: number;
   status?: string;
+  verify_jwt?: boolean;
 }
 
-function functionPath(inputs: Pick<FunctionDeploymentInputs, "projectRef" | "slug">): string {
-  return `/v1/projects/${encodeURIComponent(inputs.projectRef)}/functions/${encodeURIComponent(inputs.slug)}`;
+/**
+ * Recorded as `artifactSha256` by `read` when the live function was redeployed outside Pulumi: its
+ * code is no longer a known artifact, so the next diff sees a change and redeploys.
+ */
+export const foreignArtifactSha256 = "redeployed-outside-pulumi";
+
+/** Inputs that name another function: changing one creates the new function, then deletes the old. */
+const replacingKeys = ["projectRef", "slug"] as const;
+
+interface FunctionTarget {
+  apiUrl: string;
+  accessToken: string;
+  projectRef: string;
+  slug: string;
+}
+
+function functionPath(target: Pick<FunctionTarget, "projectRef" | "slug">): string {
+  return `/v1/projects/${encodeURIComponent(target.projectRef)}/functions/${encodeURIComponent(target.slug)}`;
+}
+
+/**
+ * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
+ * `delete` get stored outputs, where state from an earlier version may still hold a revoked token.
+ */
+function target(
+  session: ProviderSession,
+  operation: string,
+  state: { apiUrl: string; projectRef: string; slug: string },
+  inputToken?: unknown,
+): FunctionTarget {
+  return {
+    apiUrl: state.apiUrl,
+    projectRef: state.projectRef,
+    slug: state.slug,
+    accessToken: resolveAccessToken(session, operation, inputToken),
+  };
+}
+
+/** The live function, or `undefined` when it (or its project) no longer exists. */
+async function liveFunction(functionTarget: FunctionTarget): Promise<LiveFunction | undefined> {
+  try {
+    const response = await managementRequest({
+      ...functionTarget,
+      method: "GET",
+      path: functionPath(functionTarget),
+    });
+    return (response.body ?? {}) as LiveFunction;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 async function deployArtifact(
+  functionTarget: FunctionTarget,
   inputs: FunctionDeploymentInputs,
 ): Promise<FunctionDeploymentOutputs> {
-  // Looked up here, not imported: see functions/bundle/manifest.ts.
-  const directory = process
-    .getBuiltinModule("node:path")
-    .resolve(process.cwd(), inputs.artifactDirectory);
+  const directory = resolveFromProject(inputs.artifactDirectory);
   const artifact = await readVerifiedArtifact(directory, inputs.artifactSha256);
   const form = new FormData();
   form.append(
@@ -67,15 +138,19 @@ async function deployArtifact(
     form.append("file", new Blob([file.bytes], { type: "application/javascript" }), file.path);
   }
   const response = await managementRequest({
-    apiUrl: inputs.apiUrl,
-    accessToken: inputs.accessToken,
+    ...functionTarget,
     method: "POST",
     path: `/v1/projects/${encodeURIComponent(inputs.projectRef)}/functions/deploy?slug=${encodeURIComponent(inputs.slug)}`,
     form,
   });
-  const deployed = (response.body ?? {}) as DeployResponse;
+  const deployed = (response.body ?? {}) as LiveFunction;
   return {
-    ...inputs,
+    apiUrl: inputs.apiUrl,
+    projectRef: inputs.projectRef,
+    slug: inputs.slug,
+    artifactSha256: inputs.artifactSha256,
+    artifactDirectory: inputs.artifactDirectory,
+    verifyJwt: inputs.verifyJwt,
     functionId: String(deployed.id ?? ""),
     version: Number(deployed.version ?? 0),
     status: String(deployed.status ?? "ACTIVE"),
@@ -83,81 +158,117 @@ async function deployArtifact(
   };
 }
 
-/** CRUD for one deployed Edge Function. */
-export const functionDeploymentProvider: pulumi.dynamic.ResourceProvider<
-  FunctionDeploymentInputs,
-  FunctionDeploymentOutputs
-> = {
-  async check(_olds, news) {
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (typeof news.slug !== "string" || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(news.slug)) {
-      failures.push({
-        property: "slug",
-        reason: `slug "${String(news.slug)}" must start with a letter and use only letters, digits, "-" and "_"`,
-      });
-    }
-    if (typeof news.artifactSha256 !== "string" || !/^[0-9a-f]{64}$/.test(news.artifactSha256)) {
-      failures.push({
-        property: "artifactSha256",
-        reason: `artifactSha256 "${String(news.artifactSha256)}" must be 64 lowercase hex digits`,
-      });
-    }
-    return { inputs: news, failures };
-  },
+/** True when a value is a string Pulumi will only know at apply time. */
+function isUnknown(value: unknown): boolean {
+  return value === unknownInputValue;
+}
 
-  async diff(_id, olds, news) {
-    const replaces = (["projectRef", "slug"] as const).filter((key) => olds[key] !== news[key]);
-    if (replaces.length > 0) return { changes: true, replaces };
-    if (olds.artifactSha256 !== news.artifactSha256 || olds.verifyJwt !== news.verifyJwt) {
-      return { changes: true };
-    }
-    // A function deleted or reconfigured outside Pulumi is redeployed.
-    try {
-      const live = await managementRequest({ ...news, method: "GET", path: functionPath(news) });
-      const body = (live.body ?? {}) as { verify_jwt?: unknown };
-      return { changes: body.verify_jwt !== undefined && body.verify_jwt !== news.verifyJwt };
-    } catch (error) {
-      if (isSupabaseManagementError(error) && error.status === 404) return { changes: true };
-      throw error;
-    }
-  },
+/**
+ * Creates the CRUD of one deployed Edge Function. Each provider has its own session, filled by
+ * `configure` with the stack's access token.
+ */
+export function createFunctionDeploymentProvider(): FunctionDeploymentProvider {
+  const session = newProviderSession();
+  return {
+    async configure(request) {
+      configureSession(session, request.config);
+    },
 
-  async create(inputs) {
-    const outs = await deployArtifact(inputs);
-    return { id: `${inputs.projectRef}/${inputs.slug}`, outs };
-  },
+    async check(_olds, news) {
+      const failures: pulumi.dynamic.CheckFailure[] = [];
+      if (!isUnknown(news.slug) && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(String(news.slug))) {
+        failures.push({
+          property: "slug",
+          reason: `slug "${String(news.slug)}" must start with a letter and use only letters, digits, "-" and "_"`,
+        });
+      }
+      if (!isUnknown(news.artifactSha256) && !/^[0-9a-f]{64}$/.test(String(news.artifactSha256))) {
+        failures.push({
+          property: "artifactSha256",
+          reason: `artifactSha256 "${String(news.artifactSha256)}" must be 64 lowercase hex digits`,
+        });
+      }
+      if (typeof news.projectRef !== "string" || news.projectRef.length === 0) {
+        failures.push({ property: "projectRef", reason: "projectRef must be a non-empty string" });
+      }
+      return { inputs: news, failures };
+    },
 
-  async read(id, props) {
-    if (!props) return { id, props };
-    try {
-      const live = await managementRequest({ ...props, method: "GET", path: functionPath(props) });
-      const body = (live.body ?? {}) as DeployResponse & { verify_jwt?: boolean };
+    async diff(_id, olds, news) {
+      const replaces = replacingKeys.filter((key) => olds[key] !== news[key]);
+      if (replaces.length > 0) return { changes: true, replaces: [...replaces] };
+      if (
+        olds.artifactSha256 !== news.artifactSha256 ||
+        olds.verifyJwt !== news.verifyJwt ||
+        olds.apiUrl !== news.apiUrl
+      ) {
+        return { changes: true };
+      }
+      // A function deleted, reconfigured or redeployed outside Pulumi is deployed again.
+      const live = await liveFunction(target(session, "diff", news, news.accessToken));
+      return { changes: live === undefined || hasDrifted(live, olds) };
+    },
+
+    async create(inputs) {
+      const outs = await deployArtifact(
+        target(session, "create", inputs, inputs.accessToken),
+        inputs,
+      );
+      return { id: `${inputs.projectRef}/${inputs.slug}`, outs };
+    },
+
+    async read(id, props) {
+      if (!props) return { id, props };
+      const live = await liveFunction(target(session, "read", props));
+      // An empty result tells the engine the function no longer exists.
+      if (live === undefined) return {};
+      const version = Number(live.version ?? props.version);
       return {
         id,
         props: {
-          ...props,
-          version: Number(body.version ?? props.version),
-          status: String(body.status ?? props.status),
-          verifyJwt: body.verify_jwt ?? props.verifyJwt,
+          apiUrl: props.apiUrl,
+          projectRef: props.projectRef,
+          slug: props.slug,
+          artifactSha256: version === props.version ? props.artifactSha256 : foreignArtifactSha256,
+          artifactDirectory: props.artifactDirectory,
+          verifyJwt: live.verify_jwt ?? props.verifyJwt,
+          functionId: String(live.id ?? props.functionId),
+          version,
+          status: String(live.status ?? props.status),
+          entrypoint: props.entrypoint,
         },
       };
-    } catch (error) {
-      // An empty id tells the engine the function no longer exists.
-      if (isSupabaseManagementError(error) && error.status === 404) return {};
-      throw error;
-    }
-  },
+    },
 
-  async update(_id, _olds, news) {
-    return { outs: await deployArtifact(news) };
-  },
+    async update(_id, _olds, news) {
+      return {
+        outs: await deployArtifact(target(session, "update", news, news.accessToken), news),
+      };
+    },
 
-  async delete(_id, props) {
-    try {
-      await managementRequest({ ...props, method: "DELETE", path: functionPath(props) });
-    } catch (error) {
-      if (isSupabaseManagementError(error) && error.status === 404) return;
-      throw error;
-    }
-  },
-};
+    async delete(_id, props) {
+      const functionTarget = target(session, "delete", props);
+      try {
+        await managementRequest({
+          ...functionTarget,
+          method: "DELETE",
+          path: functionPath(functionTarget),
+        });
+      } catch (error) {
+        // Already deleted, or its project is: nothing is left to remove.
+        if (isNotFound(error)) return;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Whether the live function differs from what the last deploy left. */
+function hasDrifted(live: LiveFunction, deployed: FunctionDeploymentOutputs): boolean {
+  if (live.verify_jwt !== undefined && live.verify_jwt !== deployed.verifyJwt) return true;
+  return live.version !== undefined && live.version !== deployed.version;
+}
+
+/** The provider the {@link SupabaseFunctionDeployment} resources use. */
+export const functionDeploymentProvider: FunctionDeploymentProvider =
+  createFunctionDeploymentProvider();

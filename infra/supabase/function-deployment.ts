@@ -9,7 +9,11 @@ export interface SupabaseFunctionDeploymentArgs {
    * @example "abcdefghijklmnopqrst"
    */
   projectRef: pulumi.Input<string>;
-  /** Management API personal access token; wrapped as a Pulumi secret here. */
+  /**
+   * Management API personal access token; wrapped as a Pulumi secret here. Used by check, diff,
+   * create and update; refresh and destroy read the newest token from
+   * `platform:supabaseAccessToken` in the stack config instead, so it is never kept in the outputs.
+   */
   accessToken: pulumi.Input<string>;
   /**
    * Function slug; the function answers at `https://<ref>.supabase.co/functions/v1/<slug>`.
@@ -19,7 +23,8 @@ export interface SupabaseFunctionDeploymentArgs {
   /** Artifact hash (`sha256` of the artifact's `manifest.json`); a new hash means a new upload. */
   artifactSha256: pulumi.Input<string>;
   /**
-   * Directory holding the artifact and its `manifest.json`, relative to the Pulumi project.
+   * Directory holding the artifact and its `manifest.json`, relative to the Pulumi project (the
+   * provider finds Pulumi.yaml upwards from its working directory, which the engine sets to infra/).
    * @example "dist/functions/llm-gateway"
    */
   artifactDirectory: pulumi.Input<string>;
@@ -67,6 +72,7 @@ export class SupabaseFunctionDeployment extends pulumi.dynamic.Resource {
         status: undefined,
         entrypoint: undefined,
       },
+      // The provider no longer returns the token, but state written by earlier versions held it.
       pulumi.mergeOptions(options, { additionalSecretOutputs: ["accessToken"] }),
       "supabase",
       "FunctionDeployment",

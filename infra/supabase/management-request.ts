@@ -33,27 +33,62 @@ export interface ManagementResponse {
   body: unknown;
 }
 
-/** Marker shared by every {@link SupabaseManagementError}, robust across serialized copies of the class. */
-const managementErrorMarker = "SupabaseManagementError";
+/**
+ * The `name` of every error {@link managementRequest} throws. Pulumi serializes the providers'
+ * closures and runs them in another process, where a subclass of `Error` loses its prototype and
+ * its message (pulumi/pulumi#10974), so errors are plain `Error`s recognised by this name.
+ */
+export const managementErrorName = "SupabaseManagementError";
 
-/** A failed Management API call; the message names the endpoint and status, never the token. */
-export class SupabaseManagementError extends Error {
-  override readonly name = managementErrorMarker;
+/** A failed Management API call; the message names the status and the endpoint, never the token. */
+export interface SupabaseManagementError extends Error {
+  /** Always {@link managementErrorName}. */
+  readonly name: typeof managementErrorName;
   /** HTTP status, or 0 when the request never got an answer. */
   readonly status: number;
   /** `METHOD /path` of the failed call. */
   readonly endpoint: string;
-
-  constructor(message: string, status: number, endpoint: string) {
-    super(message);
-    this.status = status;
-    this.endpoint = endpoint;
-  }
 }
 
-/** True for errors thrown by {@link managementRequest}. */
+/**
+ * Builds a {@link SupabaseManagementError}: a plain `Error` with the status and endpoint as fields.
+ * @param message - the whole message, already naming the status and endpoint.
+ * @param status - the HTTP status, 0 when there was no answer.
+ * @param endpoint - `METHOD /path` of the call.
+ */
+export function managementError(
+  message: string,
+  status: number,
+  endpoint: string,
+): SupabaseManagementError {
+  return Object.assign(new Error(message), {
+    name: managementErrorName as typeof managementErrorName,
+    status,
+    endpoint,
+  });
+}
+
+/**
+ * True for errors thrown by {@link managementRequest}. Looks at fields only, never at prototypes,
+ * so it holds for errors made by a deserialized copy of this module.
+ * @param error - anything caught.
+ */
 export function isSupabaseManagementError(error: unknown): error is SupabaseManagementError {
-  return error instanceof Error && error.name === managementErrorMarker;
+  if (typeof error !== "object" || error === null) return false;
+  const fields = error as { name?: unknown; status?: unknown; endpoint?: unknown };
+  return (
+    fields.name === managementErrorName &&
+    typeof fields.status === "number" &&
+    typeof fields.endpoint === "string"
+  );
+}
+
+/**
+ * True when the Management API answered 404: the project or the object is gone.
+ * @param error - anything caught.
+ */
+export function isNotFound(error: unknown): boolean {
+  return isSupabaseManagementError(error) && error.status === 404;
 }
 
 /** Sends one request, retrying 429s a bounded number of times, and throws a clear error otherwise. */
@@ -82,7 +117,7 @@ export async function managementRequest(request: ManagementRequest): Promise<Man
       response = await fetch(url, { method: request.method, headers, body });
     } catch (error) {
       const reason = error instanceof Error ? (error.cause ?? error).toString() : String(error);
-      throw new SupabaseManagementError(
+      throw managementError(
         `Supabase Management API ${endpoint} could not be reached at ${request.apiUrl}: ${reason}`,
         0,
         endpoint,
@@ -98,7 +133,7 @@ export async function managementRequest(request: ManagementRequest): Promise<Man
       await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
       continue;
     }
-    throw new SupabaseManagementError(
+    throw managementError(
       describeFailure(endpoint, response.status, text, request.accessToken, attempt),
       response.status,
       endpoint,

@@ -4,8 +4,10 @@ import {
   startManagementApiServer,
   type ManagementApiServer,
 } from "../../test/supabase/management-api-server";
+import { providerConfig } from "../../test/supabase/provider-config";
+import { accessTokenConfigKey } from "./access-token";
 import {
-  secretsProvider,
+  createSecretsProvider,
   type SecretsProviderInputs,
   type SecretsProviderOutputs,
 } from "./secrets-provider";
@@ -14,10 +16,15 @@ const accessToken = "sbp_secrets_provider_token";
 const projectRef = "secretsref";
 const secretsPath = `/v1/projects/${projectRef}/secrets`;
 
+// Configured as the dynamic provider host configures it: with the stack's token.
+const secretsProvider = createSecretsProvider();
 let server: ManagementApiServer;
 
 beforeAll(async () => {
   server = await startManagementApiServer({ accessToken, projectRefs: [projectRef] });
+  await secretsProvider.configure!({
+    config: providerConfig({ [accessTokenConfigKey]: accessToken }),
+  });
 });
 
 afterAll(async () => {
@@ -108,7 +115,6 @@ describe("secretsProvider.create", () => {
 
     expect(result.outs).toEqual({
       apiUrl: server.url,
-      accessToken,
       projectRef,
       names: ["OPENAI_API_KEY"],
       digests: { OPENAI_API_KEY: sha256Hex("sk-plaintext") },
@@ -213,6 +219,34 @@ describe("secretsProvider.read", () => {
 
     expect(result.props?.digests).toEqual({ OPENAI_API_KEY: sha256Hex("sk-edited") });
   });
+
+  it("reports the resource gone when every managed secret was unset out of band", async () => {
+    const olds = await created({ OPENAI_API_KEY: "sk-one" });
+    live().clear();
+
+    const result = await secretsProvider.read!("id", olds);
+
+    expect(result.id ?? "").toBe("");
+  });
+
+  it("uses the configured token, not one left in state by an earlier version", async () => {
+    const olds = await created({ OPENAI_API_KEY: "sk-one" });
+
+    await secretsProvider.read!("id", { ...olds, accessToken: "sbp_revoked" } as typeof olds);
+
+    expect(server.requests.every((request) => request.authorized)).toBe(true);
+  });
+
+  it("drops a token left in state by an earlier version", async () => {
+    const olds = await created({ OPENAI_API_KEY: "sk-one" });
+
+    const result = await secretsProvider.read!("id", {
+      ...olds,
+      accessToken: "sbp_revoked",
+    } as typeof olds);
+
+    expect(JSON.stringify(result.props)).not.toContain("sbp_revoked");
+  });
 });
 
 describe("secretsProvider.delete", () => {
@@ -222,10 +256,21 @@ describe("secretsProvider.delete", () => {
 
     await secretsProvider.delete!("id", olds);
 
-    expect(server.requests.map((request) => [request.method, request.path, request.body])).toEqual([
-      ["DELETE", secretsPath, ["OPENAI_API_KEY", "POSTHOG_KEY"]],
+    expect(writes()).toEqual([`DELETE ${secretsPath}`]);
+    expect(server.requests.find((request) => request.method === "DELETE")?.body).toEqual([
+      "OPENAI_API_KEY",
+      "POSTHOG_KEY",
     ]);
     expect([...live().keys()]).toEqual(["MANUAL_FLAG"]);
+  });
+
+  it("succeeds without a write when the secrets are already gone", async () => {
+    const olds = await created({ OPENAI_API_KEY: "sk-one" });
+    live().clear();
+
+    await secretsProvider.delete!("id", olds);
+
+    expect(writes()).toEqual([]);
   });
 
   it("fails with the endpoint and status on a 5xx", async () => {

@@ -1,8 +1,17 @@
 // Dynamic provider for Edge Function secrets over the bulk `/v1/projects/{ref}/secrets` endpoint.
 // State keeps names and SHA-256 digests only: values travel in the (secret) inputs and never come
-// back as outputs. Pulumi serializes this object into the state, so it captures only functions.
+// back as outputs, and neither does the access token (see access-token.ts). Pulumi serializes this
+// object into the state and runs it in `cmd/dynamic-provider`, so it captures only functions and
+// the session object its `configure` fills.
 import type * as pulumi from "@pulumi/pulumi";
-import { managementRequest, isSupabaseManagementError } from "./management-request";
+import {
+  configureSession,
+  newProviderSession,
+  resolveAccessToken,
+  unknownInputValue,
+  type ProviderSession,
+} from "./access-token";
+import { isNotFound, managementRequest } from "./management-request";
 import { checkSecretNames } from "./secret-names";
 import { digestAll, planSecrets } from "./secret-digests";
 
@@ -10,39 +19,50 @@ import { digestAll, planSecrets } from "./secret-digests";
 export interface SecretsProviderInputs {
   /** Management API base URL. */
   apiUrl: string;
-  /** Personal access token (a Pulumi secret in the program). */
-  accessToken: string;
+  /**
+   * Personal access token (a Pulumi secret in the program). Used by the operations that receive
+   * inputs; `read` and `delete` use `platform:supabaseAccessToken` from the stack config.
+   */
+  accessToken?: string;
   /** The project whose Edge Function secrets are managed. */
   projectRef: string;
   /** Desired values by secret name (a Pulumi secret in the program). */
   values: Record<string, string>;
 }
 
-/** What the provider stores: no values, only names and digests. */
+/** What the provider stores: no values and no token, only names and digests. */
 export interface SecretsProviderOutputs {
   /** Management API base URL. */
   apiUrl: string;
-  /** Kept so `delete` can authenticate; marked secret by the resource. */
-  accessToken: string;
   /** The project whose Edge Function secrets are managed. */
   projectRef: string;
   /** Names this resource set, sorted; the only names it will ever unset. */
   names: string[];
-  /** Live SHA-256 digest by name, as the API reported it after the last change. */
+  /** Live SHA-256 digest by name, as the API reported it; a name missing here is missing live. */
   digests: Record<string, string>;
 }
 
-/** Pulumi's placeholder for values not known until apply (preview of a new dependency). */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The dynamic provider type of {@link createSecretsProvider}. */
+export type SecretsProvider = pulumi.dynamic.ResourceProvider<
+  SecretsProviderInputs,
+  SecretsProviderOutputs
+>;
 
-async function liveDigests(
-  target: Pick<SecretsProviderInputs, "apiUrl" | "accessToken" | "projectRef">,
-): Promise<Record<string, string>> {
+interface SecretsTarget {
+  apiUrl: string;
+  accessToken: string;
+  projectRef: string;
+}
+
+function secretsPath(projectRef: string): string {
+  return `/v1/projects/${encodeURIComponent(projectRef)}/secrets`;
+}
+
+async function liveDigests(target: SecretsTarget): Promise<Record<string, string>> {
   const response = await managementRequest({
-    apiUrl: target.apiUrl,
-    accessToken: target.accessToken,
+    ...target,
     method: "GET",
-    path: `/v1/projects/${encodeURIComponent(target.projectRef)}/secrets`,
+    path: secretsPath(target.projectRef),
   });
   const listed = Array.isArray(response.body) ? response.body : [];
   const digests: Record<string, string> = {};
@@ -55,99 +75,166 @@ async function liveDigests(
 }
 
 async function applySecrets(
-  inputs: SecretsProviderInputs,
+  target: SecretsTarget,
+  values: Record<string, string>,
   previouslyManaged: readonly string[],
 ): Promise<SecretsProviderOutputs> {
-  const path = `/v1/projects/${encodeURIComponent(inputs.projectRef)}/secrets`;
-  const desired = await digestAll(inputs.values);
-  const plan = planSecrets(desired, await liveDigests(inputs), previouslyManaged);
+  const path = secretsPath(target.projectRef);
+  const desired = await digestAll(values);
+  const plan = planSecrets(desired, await liveDigests(target), previouslyManaged);
   if (plan.toUnset.length > 0) {
-    await managementRequest({ ...inputs, method: "DELETE", path, json: plan.toUnset });
+    await managementRequest({ ...target, method: "DELETE", path, json: plan.toUnset });
   }
   if (plan.toSet.length > 0) {
-    const body = plan.toSet.map((name) => ({ name, value: inputs.values[name] }));
-    await managementRequest({ ...inputs, method: "POST", path, json: body });
+    const body = plan.toSet.map((name) => ({ name, value: values[name] }));
+    await managementRequest({ ...target, method: "POST", path, json: body });
   }
-  const live = await liveDigests(inputs);
+  const live = await liveDigests(target);
   const names = Object.keys(desired).sort();
   const mismatched = names.filter((name) => live[name] !== desired[name]);
   if (mismatched.length > 0) {
     throw new Error(
-      `Supabase secrets ${mismatched.join(", ")} of project ${inputs.projectRef} do not have the expected digest after POST ${path}`,
+      `Supabase secrets ${mismatched.join(", ")} of project ${target.projectRef} do not have the expected digest after POST ${path}`,
     );
   }
-  const digests: Record<string, string> = {};
-  for (const name of names) digests[name] = live[name];
   return {
-    apiUrl: inputs.apiUrl,
-    accessToken: inputs.accessToken,
-    projectRef: inputs.projectRef,
+    apiUrl: target.apiUrl,
+    projectRef: target.projectRef,
     names,
-    digests,
+    digests: pick(live, names),
   };
 }
 
-/** CRUD for one project's managed Edge Function secrets. */
-export const secretsProvider: pulumi.dynamic.ResourceProvider<
-  SecretsProviderInputs,
-  SecretsProviderOutputs
-> = {
-  async check(_olds, news) {
-    const failures = checkSecretNames(Object.keys(news.values ?? {}));
-    for (const [name, value] of Object.entries(news.values ?? {})) {
-      if (typeof value !== "string") {
-        failures.push({ property: `values.${name}`, reason: `secret "${name}" must be a string` });
+function pick(digests: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) if (name in digests) picked[name] = digests[name];
+  return picked;
+}
+
+/**
+ * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
+ * `delete` get stored outputs, where state from an earlier version may still hold a revoked token.
+ */
+function target(
+  session: ProviderSession,
+  operation: string,
+  state: { apiUrl: string; projectRef: string },
+  inputToken?: unknown,
+): SecretsTarget {
+  return {
+    apiUrl: state.apiUrl,
+    projectRef: state.projectRef,
+    accessToken: resolveAccessToken(session, operation, inputToken),
+  };
+}
+
+/**
+ * Creates the CRUD of one project's managed Edge Function secrets. Each provider has its own
+ * session, filled by `configure` with the stack's access token.
+ */
+export function createSecretsProvider(): SecretsProvider {
+  const session = newProviderSession();
+  return {
+    async configure(request) {
+      configureSession(session, request.config);
+    },
+
+    async check(_olds, news) {
+      const values = news.values ?? {};
+      const failures = checkSecretNames(Object.keys(values));
+      for (const [name, value] of Object.entries(values)) {
+        if (typeof value !== "string") {
+          failures.push({
+            property: `values.${name}`,
+            reason: `secret "${name}" must be a string`,
+          });
+        }
       }
-    }
-    if (typeof news.projectRef !== "string" || news.projectRef.length === 0) {
-      failures.push({ property: "projectRef", reason: "projectRef must be a non-empty string" });
-    }
-    return { inputs: news, failures };
-  },
+      if (typeof news.projectRef !== "string" || news.projectRef.length === 0) {
+        failures.push({ property: "projectRef", reason: "projectRef must be a non-empty string" });
+      }
+      return { inputs: news, failures };
+    },
 
-  async diff(_id, olds, news) {
-    if (olds.projectRef !== news.projectRef) {
-      return { changes: true, replaces: ["projectRef"], deleteBeforeReplace: true };
-    }
-    const values = news.values ?? {};
-    if (Object.values(values).some((value) => value === unknownValue)) return { changes: true };
-    const desired = await digestAll(values);
-    // Compare against the live digests, not the stored ones, so out-of-band edits show as drift.
-    const plan = planSecrets(desired, await liveDigests(news), olds.names ?? []);
-    return { changes: plan.toSet.length > 0 || plan.toUnset.length > 0 };
-  },
+    async diff(_id, olds, news) {
+      // Secrets live in a project: another project means new secrets there and the old removed.
+      if (olds.projectRef !== news.projectRef) return { changes: true, replaces: ["projectRef"] };
+      const values = news.values ?? {};
+      const unknown = Object.values(values).some((value) => value === unknownInputValue);
+      if (unknown || olds.apiUrl !== news.apiUrl) return { changes: true };
+      const desired = await digestAll(values);
+      // Compare against the live digests, not the stored ones, so out-of-band edits show as drift.
+      const live = await liveDigests(target(session, "diff", news, news.accessToken));
+      const plan = planSecrets(desired, live, olds.names ?? []);
+      return { changes: plan.toSet.length > 0 || plan.toUnset.length > 0 };
+    },
 
-  async create(inputs) {
-    const outs = await applySecrets(inputs, []);
-    return { id: `${inputs.projectRef}/secrets`, outs };
-  },
+    async create(inputs) {
+      const outs = await applySecrets(
+        target(session, "create", inputs, inputs.accessToken),
+        inputs.values,
+        [],
+      );
+      return { id: `${inputs.projectRef}/secrets`, outs };
+    },
 
-  async read(id, props) {
-    if (!props) return { id, props };
-    const live = await liveDigests(props);
-    const digests: Record<string, string> = {};
-    for (const name of props.names) if (name in live) digests[name] = live[name];
-    return { id, props: { ...props, digests } };
-  },
+    async read(id, props) {
+      if (!props) return { id, props };
+      let live: Record<string, string>;
+      try {
+        live = await liveDigests(target(session, "read", props));
+      } catch (error) {
+        // An empty result tells the engine the object is gone: here the whole project.
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+      const names = props.names ?? [];
+      // Every managed secret unset out of band: the object this resource stands for is gone.
+      if (names.length > 0 && names.every((name) => !(name in live))) return {};
+      return { id, props: { ...withoutToken(props), digests: pick(live, names) } };
+    },
 
-  async update(_id, olds, news) {
-    return { outs: await applySecrets(news, olds.names ?? []) };
-  },
+    async update(_id, olds, news) {
+      const outs = await applySecrets(
+        target(session, "update", news, news.accessToken),
+        news.values,
+        olds.names ?? [],
+      );
+      return { outs };
+    },
 
-  async delete(_id, props) {
-    if (props.names.length === 0) return;
-    try {
-      await managementRequest({
-        apiUrl: props.apiUrl,
-        accessToken: props.accessToken,
-        method: "DELETE",
-        path: `/v1/projects/${encodeURIComponent(props.projectRef)}/secrets`,
-        json: props.names,
-      });
-    } catch (error) {
-      // A project that no longer exists has no secrets left to remove.
-      if (isSupabaseManagementError(error) && error.status === 404) return;
-      throw error;
-    }
-  },
-};
+    async delete(_id, props) {
+      const names = props.names ?? [];
+      if (names.length === 0) return;
+      const secretsTarget = target(session, "delete", props);
+      try {
+        // Only names still set are removed, so a secret already gone is not an error.
+        const live = await liveDigests(secretsTarget);
+        const present = names.filter((name) => name in live);
+        if (present.length === 0) return;
+        await managementRequest({
+          ...secretsTarget,
+          method: "DELETE",
+          path: secretsPath(props.projectRef),
+          json: present,
+        });
+      } catch (error) {
+        // A project that no longer exists has no secrets left to remove.
+        if (isNotFound(error)) return;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Drops `accessToken` from state written by earlier versions of this provider, which kept it in
+ * the outputs; a refresh then removes the stale token from the state.
+ */
+function withoutToken(props: SecretsProviderOutputs): SecretsProviderOutputs {
+  const { apiUrl, projectRef, names, digests } = props;
+  return { apiUrl, projectRef, names, digests };
+}
+
+/** The provider the {@link SupabaseSecrets} resources use. */
+export const secretsProvider: SecretsProvider = createSecretsProvider();

@@ -9,7 +9,11 @@ export interface SupabaseSecretsArgs {
    * @example "abcdefghijklmnopqrst"
    */
   projectRef: pulumi.Input<string>;
-  /** Management API personal access token; wrapped as a Pulumi secret here whatever it arrives as. */
+  /**
+   * Management API personal access token; wrapped as a Pulumi secret here whatever it arrives as.
+   * Used by check, diff, create and update; refresh and destroy read the newest token from
+   * `platform:supabaseAccessToken` in the stack config instead, so it is never kept in the outputs.
+   */
   accessToken: pulumi.Input<string>;
   /**
    * Secret values by environment variable name. Every value becomes a Pulumi secret (names stay
@@ -51,6 +55,7 @@ export class SupabaseSecrets extends pulumi.dynamic.Resource {
         names: undefined,
         digests: undefined,
       },
+      // The provider returns neither, but state written by earlier versions held the token.
       pulumi.mergeOptions(options, { additionalSecretOutputs: ["accessToken", "values"] }),
       "supabase",
       "Secrets",

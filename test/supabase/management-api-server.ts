@@ -74,7 +74,7 @@ export interface InjectedFault {
 
 /** Options for {@link startManagementApiServer}. */
 export interface ManagementApiServerOptions {
-  /** The only bearer token the server accepts. */
+  /** The only bearer token the server accepts, until {@link ManagementApiServer.rotateAccessToken}. */
   accessToken: string;
   /** Project refs that exist; any other ref answers 404. */
   projectRefs: string[];
@@ -92,6 +92,11 @@ export interface ManagementApiServer {
   functions: Map<string, Map<string, DeployedFunction>>;
   /** Queue a failure. */
   injectFault(fault: InjectedFault): void;
+  /**
+   * Rotates the token, as revoking a personal access token and creating another does: from now on
+   * only `accessToken` is accepted and the previous one gets 401.
+   */
+  rotateAccessToken(accessToken: string): void;
   /** Forget recorded requests and pending faults (state is kept). */
   clearRequests(): void;
   /** Close the listener. */
@@ -113,6 +118,7 @@ export async function startManagementApiServer(
 ): Promise<ManagementApiServer> {
   const requests: RecordedRequest[] = [];
   const faults: PendingFault[] = [];
+  let acceptedToken = options.accessToken;
   const secrets = new Map(options.projectRefs.map((ref) => [ref, new Map<string, string>()]));
   const functions = new Map(
     options.projectRefs.map((ref) => [ref, new Map<string, DeployedFunction>()]),
@@ -128,7 +134,7 @@ export async function startManagementApiServer(
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const rawBytes = await readBody(request);
     const contentType = request.headers["content-type"] ?? "";
-    const authorized = request.headers.authorization === `Bearer ${options.accessToken}`;
+    const authorized = request.headers.authorization === `Bearer ${acceptedToken}`;
     const method = request.method ?? "GET";
     const recorded: RecordedRequest = {
       method,
@@ -247,6 +253,9 @@ export async function startManagementApiServer(
     functions,
     injectFault(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
+    },
+    rotateAccessToken(accessToken) {
+      acceptedToken = accessToken;
     },
     clearRequests() {
       requests.length = 0;

@@ -1,0 +1,176 @@
+// Everything the provider-host checks share: the loopback Management API, two artifacts on disk
+// (relative to the project, as the program passes them), the serialized providers captured from
+// the components, and one configured host. A second host, configured with a rotated token, is
+// started only when asked for, as a later `pulumi` command would start its own.
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import * as path from "node:path";
+import { writeArtifact } from "../../functions/bundle/write-artifact";
+import {
+  startManagementApiServer,
+  type ManagementApiServer,
+} from "../../test/supabase/management-api-server";
+import { startHostSession, type HostSession } from "./host-session";
+import { programLaunch, type ProgramLaunch } from "./program-launch";
+import { captureSerializedProviders, type SerializedProviders } from "./serialized-providers";
+import { placeholderSecrets } from "./stack-config";
+
+/** An artifact written for the checks. */
+export interface FixtureArtifact {
+  /** Manifest `sha256`. */
+  sha256: string;
+  /** Folder relative to the project directory. */
+  directory: string;
+}
+
+/** The shared set-up; see the file comment. */
+export interface ProviderHostFixture {
+  /** Working directory and environment of the host. */
+  launch: ProgramLaunch;
+  /** The stack whose config is sent in Configure. */
+  stack: string;
+  /** The loopback Management API. */
+  server: ManagementApiServer;
+  /** The token the stack has at first, and the one it is rotated to. */
+  tokens: { current: string; rotated: string };
+  /** The project the resources live in, and another one for replacements. */
+  projectRefs: { current: string; other: string };
+  /** The function slug. */
+  slug: string;
+  /** Two builds of the function, for updates. */
+  artifacts: { first: FixtureArtifact; second: FixtureArtifact };
+  /** What the components registered, `__provider` included. */
+  providers: SerializedProviders;
+  /** The host configured with `tokens.current`. */
+  host: HostSession;
+  /** A host configured with `tokens.rotated`, started on first use. */
+  rotatedHost(): Promise<HostSession>;
+  /** Forgets server state, requests and faults, and makes `tokens.current` valid again. */
+  resetServer(): void;
+  /** Stops hosts and the server and removes the artifacts. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startProviderHostFixture}. */
+export interface ProviderHostFixtureOptions {
+  /** Folder of Pulumi.yaml. @default the repository root */
+  projectDirectory?: string;
+  /** Stack whose config the hosts get. @default "staging" */
+  stack?: string;
+}
+
+/**
+ * Starts the shared set-up.
+ * @param options - see {@link ProviderHostFixtureOptions}.
+ */
+export async function startProviderHostFixture(
+  options: ProviderHostFixtureOptions = {},
+): Promise<ProviderHostFixture> {
+  const projectDirectory = options.projectDirectory ?? path.resolve(__dirname, "..", "..");
+  const stack = options.stack ?? "staging";
+  const launch = programLaunch(projectDirectory);
+  const suffix = randomBytes(6).toString("hex");
+  const tokens = { current: `sbp_current_${suffix}`, rotated: `sbp_rotated_${suffix}` };
+  const projectRefs = { current: "hostcheckref", other: "hostotherref" };
+  const slug = "llm-gateway";
+  const artifactRoot = path.join(".artifacts", `provider-host-check-${suffix}`);
+  const cleanups: Array<() => Promise<void>> = [
+    () => rm(path.join(projectDirectory, artifactRoot), { recursive: true, force: true }),
+  ];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const server = await startManagementApiServer({
+      accessToken: tokens.current,
+      projectRefs: [projectRefs.current, projectRefs.other],
+    });
+    cleanups.push(() => server.stop());
+    const artifacts = {
+      first: await fixtureArtifact(projectDirectory, path.join(artifactRoot, "first"), slug, "one"),
+      second: await fixtureArtifact(
+        projectDirectory,
+        path.join(artifactRoot, "second"),
+        slug,
+        "two",
+      ),
+    };
+    const providers = await captureSerializedProviders(
+      {
+        apiUrl: server.url,
+        accessToken: tokens.current,
+        projectRef: projectRefs.current,
+        values: { GATEWAY_FLAG: "on", LLM_DAILY_CAP_USD: "25" },
+        slug,
+        artifactSha256: artifacts.first.sha256,
+        artifactDirectory: artifacts.first.directory,
+        verifyJwt: false,
+        stack,
+        project: launch.projectName,
+      },
+      launch.programDirectory,
+    );
+    const host = await startHostSession({
+      launch,
+      stack,
+      secrets: placeholderSecrets(tokens.current),
+    });
+    cleanups.push(() => host.stop());
+    let rotated: Promise<HostSession> | undefined;
+    return {
+      launch,
+      stack,
+      server,
+      tokens,
+      projectRefs,
+      slug,
+      artifacts,
+      providers,
+      host,
+      rotatedHost() {
+        if (!rotated) {
+          rotated = startHostSession({
+            launch,
+            stack,
+            secrets: placeholderSecrets(tokens.rotated),
+          });
+          const started = rotated;
+          cleanups.push(async () => (await started).stop());
+        }
+        return rotated;
+      },
+      resetServer() {
+        server.clearRequests();
+        server.rotateAccessToken(tokens.current);
+        for (const secrets of server.secrets.values()) secrets.clear();
+        for (const functions of server.functions.values()) functions.clear();
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function fixtureArtifact(
+  projectDirectory: string,
+  directory: string,
+  slug: string,
+  answer: string,
+): Promise<FixtureArtifact> {
+  const manifest = await writeArtifact(path.join(projectDirectory, directory), {
+    name: slug,
+    entrypoint: "index.js",
+    verifyJwt: false,
+    files: [
+      {
+        path: "index.js",
+        bytes: new TextEncoder().encode(
+          `Deno.serve(() => new Response(${JSON.stringify(answer)}));\n`,
+        ),
+      },
+    ],
+  });
+  return { sha256: manifest.sha256, directory };
+}

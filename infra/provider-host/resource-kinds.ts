@@ -1,0 +1,183 @@
+// What differs between the dynamic resource types in the checks: how to change their inputs, and
+// how to change, find or remove their object on the loopback Management API behind Pulumi's back.
+import type { FixtureArtifact, ProviderHostFixture } from "./fixture";
+import type { ResourceAddress } from "./provider-client";
+import { secretValue, type PropertyMap } from "./property-values";
+import { functionDeploymentResourceType, secretsResourceType } from "./serialized-providers";
+
+/** One failing call to provoke, and the endpoint its error must name. */
+export interface FaultPoint {
+  /** The engine step that makes the call. */
+  step: "create" | "refresh";
+  /** HTTP method of the call. */
+  method: "GET" | "POST";
+  /** Path of the call, as the error names it (query included). */
+  endpoint(fixture: ProviderHostFixture): string;
+}
+
+/** A dynamic resource type under test. */
+export interface ResourceKind {
+  /** Short name for reports, e.g. `Secrets`. */
+  label: string;
+  /** The type token. */
+  type: string;
+  /** The property that, changed, means a replacement. */
+  replacingProperty: string;
+  /** Where to inject the 401 and the 500. */
+  faults: { unauthorized: FaultPoint; serverError: FaultPoint };
+  /** The address the registration got. */
+  address(fixture: ProviderHostFixture): ResourceAddress;
+  /** The registered inputs, `__provider` included, secrets wrapped as the monitor received them. */
+  inputs(fixture: ProviderHostFixture): PropertyMap;
+  /** Inputs with a change that is an update. */
+  updatedInputs(fixture: ProviderHostFixture): PropertyMap;
+  /** Whether the live object shows the update. */
+  showsUpdate(fixture: ProviderHostFixture): boolean;
+  /** Inputs with a change of {@link replacingProperty}. */
+  replacingInputs(fixture: ProviderHostFixture): PropertyMap;
+  /** Changes the live object out of band. */
+  drift(fixture: ProviderHostFixture): void;
+  /** Whether the live object is back to what the inputs say. */
+  matchesInputs(fixture: ProviderHostFixture): boolean;
+  /** Removes the live object out of band. */
+  vanish(fixture: ProviderHostFixture): void;
+  /** Whether the live object exists. */
+  exists(fixture: ProviderHostFixture): boolean;
+}
+
+function registered(fixture: ProviderHostFixture, type: string): PropertyMap {
+  const captured = fixture.providers.ofType(type);
+  const inputs: PropertyMap = {};
+  for (const [key, value] of Object.entries(captured.inputs)) {
+    inputs[key] = captured.secretInputs.includes(key) ? secretValue(value) : value;
+  }
+  return inputs;
+}
+
+function address(fixture: ProviderHostFixture, type: string): ResourceAddress {
+  const captured = fixture.providers.ofType(type);
+  return { urn: captured.urn, type: captured.type, name: captured.name };
+}
+
+function liveSecrets(fixture: ProviderHostFixture): Map<string, string> {
+  const secrets = fixture.server.secrets.get(fixture.projectRefs.current);
+  if (!secrets) throw new Error(`the loopback API has no project ${fixture.projectRefs.current}`);
+  return secrets;
+}
+
+function liveFunctions(fixture: ProviderHostFixture) {
+  const functions = fixture.server.functions.get(fixture.projectRefs.current);
+  if (!functions) throw new Error(`the loopback API has no project ${fixture.projectRefs.current}`);
+  return functions;
+}
+
+/** Values the captured `SupabaseSecrets` registration was given (see fixture.ts). */
+const registeredValues = { GATEWAY_FLAG: "on", LLM_DAILY_CAP_USD: "25" };
+
+/** `SupabaseSecrets`: the project's managed Edge Function secrets. */
+export const secretsKind: ResourceKind = {
+  label: "Secrets",
+  type: secretsResourceType,
+  replacingProperty: "projectRef",
+  faults: {
+    unauthorized: {
+      step: "refresh",
+      method: "GET",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/secrets`,
+    },
+    serverError: {
+      step: "create",
+      method: "POST",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/secrets`,
+    },
+  },
+  address: (fixture) => address(fixture, secretsResourceType),
+  inputs: (fixture) => registered(fixture, secretsResourceType),
+  updatedInputs(fixture) {
+    return {
+      ...registered(fixture, secretsResourceType),
+      values: secretValue({ ...registeredValues, LLM_DAILY_CAP_USD: "40" }),
+    };
+  },
+  showsUpdate: (fixture) => liveSecrets(fixture).get("LLM_DAILY_CAP_USD") === "40",
+  replacingInputs(fixture) {
+    return { ...registered(fixture, secretsResourceType), projectRef: fixture.projectRefs.other };
+  },
+  drift(fixture) {
+    liveSecrets(fixture).set("LLM_DAILY_CAP_USD", "9999");
+  },
+  matchesInputs(fixture) {
+    const live = liveSecrets(fixture);
+    return Object.entries(registeredValues).every(([name, value]) => live.get(name) === value);
+  },
+  vanish(fixture) {
+    liveSecrets(fixture).clear();
+  },
+  exists: (fixture) => Object.keys(registeredValues).some((name) => liveSecrets(fixture).has(name)),
+};
+
+function withArtifact(inputs: PropertyMap, artifact: FixtureArtifact): PropertyMap {
+  return { ...inputs, artifactSha256: artifact.sha256, artifactDirectory: artifact.directory };
+}
+
+/** `SupabaseFunctionDeployment`: one Edge Function deployed from an artifact. */
+export const functionDeploymentKind: ResourceKind = {
+  label: "FunctionDeployment",
+  type: functionDeploymentResourceType,
+  replacingProperty: "projectRef",
+  faults: {
+    unauthorized: {
+      step: "create",
+      method: "POST",
+      endpoint: (fixture) =>
+        `/v1/projects/${fixture.projectRefs.current}/functions/deploy?slug=${fixture.slug}`,
+    },
+    serverError: {
+      step: "refresh",
+      method: "GET",
+      endpoint: (fixture) =>
+        `/v1/projects/${fixture.projectRefs.current}/functions/${fixture.slug}`,
+    },
+  },
+  address: (fixture) => address(fixture, functionDeploymentResourceType),
+  inputs: (fixture) => registered(fixture, functionDeploymentResourceType),
+  updatedInputs(fixture) {
+    return withArtifact(
+      registered(fixture, functionDeploymentResourceType),
+      fixture.artifacts.second,
+    );
+  },
+  showsUpdate(fixture) {
+    const live = liveFunctions(fixture).get(fixture.slug);
+    return live?.files.some((file) => file.text.includes('"two"')) === true;
+  },
+  replacingInputs(fixture) {
+    return {
+      ...registered(fixture, functionDeploymentResourceType),
+      projectRef: fixture.projectRefs.other,
+    };
+  },
+  drift(fixture) {
+    // Someone ran `supabase functions deploy` by hand: new code, new version, JWT check on.
+    const live = liveFunctions(fixture).get(fixture.slug);
+    if (!live) throw new Error(`no function ${fixture.slug} to change`);
+    live.version += 1;
+    live.verifyJwt = true;
+    live.files = live.files.map((file) => ({ ...file, text: "// deployed by hand" }));
+  },
+  matchesInputs(fixture) {
+    const live = liveFunctions(fixture).get(fixture.slug);
+    return (
+      live !== undefined &&
+      !live.verifyJwt &&
+      live.files.some((file) => file.text.includes('"one"'))
+    );
+  },
+  vanish(fixture) {
+    liveFunctions(fixture).delete(fixture.slug);
+  },
+  exists: (fixture) => liveFunctions(fixture).has(fixture.slug),
+};
+
+/** Every dynamic resource type of the program. */
+export const resourceKinds: readonly ResourceKind[] = [secretsKind, functionDeploymentKind];
