@@ -107,8 +107,8 @@ export const definitionsKvNamespaceId = edgeCache.kvNamespaceId;
 export const edgeCacheWorkerName = edgeCache.workerName;
 /** Where definitions are served, when a route is configured. */
 export const definitionsUrl = definitionsBaseUrl(config.cloudflare.routePattern);
-/** Cache ruleset id, when a zone is configured. */
-export const definitionsCacheRulesetId = edgeCache.cacheRulesetId;
+/** The edge cache's version: part of every cache key, so a deploy with new content starts cold. */
+export const definitionsVersion = edgeCache.definitionsVersion;
 /** Vercel project id. */
 export const webProjectId = webApp.projectId;
 /** Vercel project name. */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFINITIONS_DIRECTORY } from "./definitions";
-import type { LocalEdgeCache } from "./local-edge-cache";
+import type { LocalEdgeCache, LocalEdgeCacheOptions } from "./local-edge-cache";
 import { startLocalEdgeCache } from "./local-edge-cache";
 
 const sampleJson = '{"id":"sample","items":[{"id":"one","name":"One"}]}\n';
@@ -55,14 +55,6 @@ describe("edge-cache Worker under miniflare", () => {
     const first = await get("/definitions/sample");
     const second = await get("/definitions/sample");
     expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
-  });
-
-  it("changes the ETag when the stored content changes", async () => {
-    await edgeCache.putDefinition("changing", '{"v":1}');
-    const before = (await get("/definitions/changing")).headers.get("etag");
-    await edgeCache.putDefinition("changing", '{"v":2}');
-    const after = (await get("/definitions/changing")).headers.get("etag");
-    expect(after).not.toBe(before);
   });
 
   it("answers 304 without a body when If-None-Match matches the ETag", async () => {
@@ -144,37 +136,112 @@ describe("edge-cache Worker under miniflare", () => {
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("");
   });
+
+  it("answers 404 JSON naming the limit for a name over 512 bytes, without reading KV", async () => {
+    // KV itself throws on such a key, so a 404 with this message shows KV was not called.
+    const response = await get(`/definitions/${"a".repeat(513)}`);
+    expect([response.status, await response.json()]).toEqual([
+      404,
+      {
+        error: {
+          message: "Definition names are at most 512 bytes (UTF-8), got 513.",
+          type: "not_found",
+          code: 404,
+        },
+      },
+    ]);
+  });
+
+  it("counts the name's UTF-8 bytes, not its characters", async () => {
+    const response = await get(`/definitions/${encodeURIComponent("é".repeat(257))}`);
+    expect((await errorBody(response)).error.message).toBe(
+      "Definition names are at most 512 bytes (UTF-8), got 514.",
+    );
+  });
+
+  it.each([
+    ["a POST", "/definitions/sample", "POST"],
+    ["a missing definition", "/definitions/missing", "GET"],
+    ["a path outside /definitions/", "/admin", "GET"],
+    ["an invalid name", "/definitions/a%2Fb", "GET"],
+    ["a name over 512 bytes", `/definitions/${"a".repeat(600)}`, "GET"],
+  ])("answers %s with a JSON error that nothing may store", async (_label, path, method) => {
+    const response = await get(path, { method });
+    const body = await errorBody(response);
+    expect({
+      contentType: response.headers.get("content-type"),
+      cacheControl: response.headers.get("cache-control"),
+      hasType: typeof body.error.type,
+      code: body.error.code,
+    }).toEqual({
+      contentType: "application/json",
+      cacheControl: "no-store",
+      hasType: "string",
+      code: response.status,
+    });
+  });
 });
 
-describe("edge-cache Worker CACHE_MAX_AGE_SECONDS var", () => {
+describe("edge-cache Worker vars", () => {
   const started: LocalEdgeCache[] = [];
 
   afterAll(async () => {
     await Promise.all(started.map((edgeCache) => edgeCache.close()));
   });
 
-  async function startWithMaxAge(value: string): Promise<LocalEdgeCache> {
+  async function startWith(options: LocalEdgeCacheOptions): Promise<LocalEdgeCache> {
     const edgeCache = await startLocalEdgeCache({
       definitions: { sample: sampleJson },
-      cacheMaxAgeSeconds: value,
+      ...options,
     });
     started.push(edgeCache);
     return edgeCache;
   }
 
-  it("sets max-age from the var", async () => {
-    const edgeCache = await startWithMaxAge("60");
-    const response = await fetch(`${edgeCache.url}/definitions/sample`);
+  async function sample(edgeCache: LocalEdgeCache): Promise<Response> {
+    return fetch(`${edgeCache.url}/definitions/sample`);
+  }
+
+  it("sets max-age from CACHE_MAX_AGE_SECONDS", async () => {
+    const response = await sample(await startWith({ cacheMaxAgeSeconds: "60" }));
     expect(response.headers.get("cache-control")).toBe("public, max-age=60");
   });
 
-  it("answers 500 naming the var when it is not a whole number", async () => {
-    const edgeCache = await startWithMaxAge("1h");
-    const response = await fetch(`${edgeCache.url}/definitions/sample`);
-    expect(response.status).toBe(500);
-    expect((await errorBody(response)).error.message).toBe(
+  it("answers 500 naming CACHE_MAX_AGE_SECONDS when it is not a whole number", async () => {
+    const response = await sample(await startWith({ cacheMaxAgeSeconds: "1h" }));
+    expect([response.status, (await errorBody(response)).error.message]).toEqual([
+      500,
       'Worker var CACHE_MAX_AGE_SECONDS must be a whole number of seconds, got "1h".',
-    );
+    ]);
+  });
+
+  it("answers 500 naming EDGE_CACHE_TTL_SECONDS when it is not a whole number", async () => {
+    const response = await sample(await startWith({ edgeCacheTtlSeconds: "-1" }));
+    expect([response.status, (await errorBody(response)).error.message]).toEqual([
+      500,
+      'Worker var EDGE_CACHE_TTL_SECONDS must be a whole number of seconds, got "-1".',
+    ]);
+  });
+
+  it("answers 500 naming KV_CACHE_TTL_SECONDS when it is below Cloudflare's minimum of 60", async () => {
+    const response = await sample(await startWith({ kvCacheTtlSeconds: "59" }));
+    expect([response.status, (await errorBody(response)).error.message]).toEqual([
+      500,
+      'Worker var KV_CACHE_TTL_SECONDS must be a whole number of seconds, at least 60 (Cloudflare\'s minimum KV cacheTtl), got "59".',
+    ]);
+  });
+
+  it("sends configuration errors as JSON with Cache-Control: no-store", async () => {
+    const response = await sample(await startWith({ kvCacheTtlSeconds: "10" }));
+    expect([response.headers.get("content-type"), response.headers.get("cache-control")]).toEqual([
+      "application/json",
+      "no-store",
+    ]);
+  });
+
+  it("does not use the edge cache when EDGE_CACHE_TTL_SECONDS is 0", async () => {
+    const response = await sample(await startWith({ edgeCacheTtlSeconds: "0" }));
+    expect(response.headers.get("x-edge-cache")).toBe("BYPASS");
   });
 });
 

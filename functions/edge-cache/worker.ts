@@ -1,138 +1,167 @@
 /**
  * Edge-cache Worker: serves the static definition sets stored in the `DEFINITIONS` KV namespace
- * at `GET /definitions/<name>`, with a long public `Cache-Control`, a strong ETag and 304s so
- * browsers, the Cloudflare CDN and mobile clients revalidate for a few bytes instead of refetching.
+ * at `GET /definitions/<name>`, with a public `Cache-Control`, a strong ETag and 304s.
  *
- * Web-standard APIs only and no imports, so esbuild bundles it into one module unchanged.
+ * A zone's cache rules never see a response the Worker builds itself (Workers run before the
+ * cache, and rules only shape what a Worker `fetch()`es), so the Worker caches at the edge on its
+ * own: each data center keeps a copy in `caches.default`, keyed by URL and deploy version, for
+ * `EDGE_CACHE_TTL_SECONDS`; a miss reads KV with `cacheTtl`. See docs/edge-cache.md.
+ *
+ * Web-standard APIs only; esbuild inlines the sibling modules into one ES module.
  */
+import { parseDefinitionPath, KV_KEY_MAXIMUM_BYTES } from "./definition-path";
+import { edgeCacheKey } from "./edge-cache-key";
+import type {
+  EdgeCacheEnvironment,
+  EdgeCacheStore,
+  WorkerExecutionContext,
+} from "./worker-environment";
+import {
+  definitionResponse,
+  edgeCopy,
+  errorResponse,
+  sha256Hex,
+  type EdgeCacheStatus,
+} from "./worker-responses";
+import { parseWorkerSettings, type WorkerSettings } from "./worker-settings";
 
-/** The subset of the Workers KV binding this Worker uses. */
-export interface DefinitionsNamespace {
-  /** Reads a value as raw bytes, or `null` when the key does not exist. */
-  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
-}
+export type {
+  DefinitionsNamespace,
+  DefinitionsReadOptions,
+  EdgeCacheEnvironment,
+} from "./worker-environment";
 
-/** Bindings the Worker expects (`bindings` of the Cloudflare `WorkersScript`). */
-export interface EdgeCacheEnvironment {
-  /** KV namespace holding one JSON document per definition set, keyed by its name. */
-  DEFINITIONS: DefinitionsNamespace;
-  /**
-   * `max-age` (seconds) of the `Cache-Control` header on definitions. A plain-text or JSON
-   * Worker var; must be a whole number of seconds.
-   * @default 3600
-   */
-  CACHE_MAX_AGE_SECONDS?: string | number;
-}
-
-// workerd treats every named value export as an entry point, so constants stay module-private.
-const DEFAULT_CACHE_MAX_AGE_SECONDS = 3600;
-
-const ALLOWED_METHODS = "GET, HEAD";
-const DEFINITIONS_PREFIX = "/definitions/";
-// Same rule as the seeding side: KV keys are file names without `.json`, kept URL-safe.
-const DEFINITION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
+// workerd treats every named value export as an entry point, so only the default export exists.
 export default {
-  async fetch(request: Request, environment: EdgeCacheEnvironment): Promise<Response> {
-    const isHead = request.method === "HEAD";
-    if (request.method !== "GET" && !isHead) {
-      return errorResponse(
-        405,
-        "method_not_allowed",
-        `Method ${request.method} is not allowed; use GET or HEAD.`,
-        false,
-        { Allow: ALLOWED_METHODS },
-      );
+  async fetch(
+    request: Request,
+    environment: EdgeCacheEnvironment,
+    context: WorkerExecutionContext,
+  ): Promise<Response> {
+    try {
+      return await serve(request, environment, context);
+    } catch (error) {
+      // A KV or runtime failure: log the detail, answer JSON that nothing stores.
+      console.error("edge-cache: request failed", error);
+      return errorResponse(500, "internal_error", "The definition could not be read.", request);
     }
-
-    const maxAge = parseMaxAge(environment.CACHE_MAX_AGE_SECONDS);
-    if (maxAge === undefined) {
-      return errorResponse(
-        500,
-        "configuration_error",
-        `Worker var CACHE_MAX_AGE_SECONDS must be a whole number of seconds, got ${JSON.stringify(environment.CACHE_MAX_AGE_SECONDS)}.`,
-        isHead,
-      );
-    }
-
-    const { pathname } = new URL(request.url);
-    const name = definitionName(pathname);
-    if (name === undefined) {
-      return errorResponse(404, "not_found", `No route for ${pathname}.`, isHead);
-    }
-
-    const stored = await environment.DEFINITIONS.get(name, "arrayBuffer");
-    if (stored === null) {
-      return errorResponse(404, "not_found", `Definition "${name}" does not exist.`, isHead);
-    }
-
-    const etag = await strongEtag(stored);
-    const headers = new Headers({
-      "Content-Type": "application/json",
-      "Cache-Control": `public, max-age=${maxAge}`,
-      ETag: etag,
-      "X-Content-Type-Options": "nosniff",
-    });
-
-    if (matchesIfNoneMatch(request.headers.get("If-None-Match"), etag)) {
-      headers.delete("Content-Type");
-      return new Response(null, { status: 304, headers });
-    }
-
-    headers.set("Content-Length", String(stored.byteLength));
-    return new Response(isHead ? null : stored, { status: 200, headers });
   },
 };
 
-function parseMaxAge(value: string | number | undefined): number | undefined {
-  if (value === undefined || value === "") return DEFAULT_CACHE_MAX_AGE_SECONDS;
-  const text = String(value).trim();
-  return /^\d+$/.test(text) ? Number(text) : undefined;
+async function serve(
+  request: Request,
+  environment: EdgeCacheEnvironment,
+  context: WorkerExecutionContext,
+): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return errorResponse(
+      405,
+      "method_not_allowed",
+      `Method ${request.method} is not allowed; use GET or HEAD.`,
+      request,
+      { Allow: "GET, HEAD" },
+    );
+  }
+
+  const parsedSettings = parseWorkerSettings(environment);
+  if (!parsedSettings.ok) {
+    return errorResponse(500, "configuration_error", parsedSettings.message, request);
+  }
+  const settings = parsedSettings.settings;
+
+  const url = new URL(request.url);
+  const path = parseDefinitionPath(url.pathname);
+  if (path.kind === "no-route") {
+    return errorResponse(404, "not_found", `No route for ${url.pathname}.`, request);
+  }
+  if (path.kind === "too-long") {
+    return errorResponse(
+      404,
+      "not_found",
+      `Definition names are at most ${KV_KEY_MAXIMUM_BYTES} bytes (UTF-8), got ${path.bytes}.`,
+      request,
+    );
+  }
+  const name = path.name;
+  const browserCacheControl = `public, max-age=${settings.browserMaxAgeSeconds}`;
+
+  const cache = edgeCacheStore(settings);
+  const key =
+    settings.version === undefined ? "" : edgeCacheKey(url.origin, name, settings.version);
+  if (cache !== undefined) {
+    const cached = await matchOrMiss(cache, key);
+    const etag = cached?.headers.get("ETag");
+    if (cached !== undefined && etag) {
+      return definitionResponse({
+        body: cached.body,
+        byteLength: contentLength(cached),
+        etag,
+        cacheControl: browserCacheControl,
+        request,
+        status: "HIT",
+      });
+    }
+  }
+
+  const stored = await environment.DEFINITIONS.get(name, {
+    type: "arrayBuffer",
+    cacheTtl: settings.kvCacheTtlSeconds,
+  });
+  if (stored === null) {
+    return errorResponse(404, "not_found", `Definition "${name}" does not exist.`, request);
+  }
+
+  const digest = await sha256Hex(stored);
+  const etag = `"${digest}"`;
+  const deployedDigest = settings.definitionDigests?.get(name);
+  // Bytes the deploy did not vouch for (a data center still serving the pre-deploy value within
+  // its KV cacheTtl, or a write made outside Pulumi) are served but never pinned at the edge, and
+  // clients must revalidate them.
+  const vouchedFor = settings.definitionDigests === undefined || deployedDigest === digest;
+  let status: EdgeCacheStatus = "BYPASS";
+  if (cache !== undefined && vouchedFor) {
+    status = "MISS";
+    const copy = edgeCopy(
+      stored.slice(0),
+      etag,
+      settings.browserMaxAgeSeconds,
+      settings.edgeTtlSeconds,
+    );
+    context.waitUntil(
+      cache.put(key, copy).catch((error: unknown) => {
+        console.error("edge-cache: cache.put failed", error);
+      }),
+    );
+  }
+  return definitionResponse({
+    body: stored,
+    byteLength: stored.byteLength,
+    etag,
+    cacheControl: vouchedFor ? browserCacheControl : "no-cache",
+    request,
+    status,
+  });
 }
 
-function definitionName(pathname: string): string | undefined {
-  if (!pathname.startsWith(DEFINITIONS_PREFIX)) return undefined;
-  let name: string;
+/** `caches.default`, or `undefined` when edge caching is off or the runtime has no Cache API. */
+function edgeCacheStore(settings: WorkerSettings): EdgeCacheStore | undefined {
+  if (settings.version === undefined || settings.edgeTtlSeconds === 0) return undefined;
+  const runtime = globalThis as { caches?: { default?: EdgeCacheStore } };
+  return runtime.caches?.default;
+}
+
+// The Cache API is an optimisation: when it fails (it is unavailable behind Cloudflare Access),
+// KV still answers.
+async function matchOrMiss(cache: EdgeCacheStore, key: string): Promise<Response | undefined> {
   try {
-    name = decodeURIComponent(pathname.slice(DEFINITIONS_PREFIX.length));
-  } catch {
+    return await cache.match(key);
+  } catch (error) {
+    console.error("edge-cache: cache.match failed", error);
     return undefined;
   }
-  return DEFINITION_NAME.test(name) ? name : undefined;
 }
 
-async function strongEtag(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `"${hex}"`;
-}
-
-// RFC 9110 section 13.1.2: If-None-Match uses the weak comparison, so `W/"x"` matches `"x"`.
-function matchesIfNoneMatch(header: string | null, etag: string): boolean {
-  if (header === null) return false;
-  if (header.trim() === "*") return true;
-  return header
-    .split(",")
-    .map((candidate) => candidate.trim().replace(/^W\//, ""))
-    .includes(etag);
-}
-
-function errorResponse(
-  status: number,
-  type: string,
-  message: string,
-  isHead: boolean,
-  extraHeaders: Record<string, string> = {},
-): Response {
-  // Same error shape as the LLM gateway (OpenAI's), so clients parse one format.
-  const body = JSON.stringify({ error: { message, type, code: status } });
-  return new Response(isHead ? null : body, {
-    status,
-    headers: {
-      "Content-Type": "application/json",
-      // A miss must not stick in the CDN for an hour once the definition is seeded.
-      "Cache-Control": "no-store",
-      ...extraHeaders,
-    },
-  });
+function contentLength(response: Response): number | undefined {
+  const header = response.headers.get("Content-Length");
+  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
 }
