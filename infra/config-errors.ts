@@ -64,16 +64,26 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
+ * Keys a fork may still have from an earlier version of this template, with what replaced them,
+ * so the error says what to write instead of only "not a known key".
+ */
+export const replacedKeys: Readonly<Record<string, string>> = {
+  "platform:github.productionReviewerIds":
+    "was replaced by platform:github.productionReviewers: { users: [numeric user ids], teams: [numeric team ids] } (GitHub keeps user and team ids apart)",
+};
+
+/**
  * Turns one zod issue into lines such as
  * `Pulumi.staging.yaml: platform:budget.dailyUsd must be a positive number, got "-3"`.
  * An unknown key yields one line per key, so a typo is named exactly.
  */
 export function formatConfigIssue(issue: z.core.$ZodIssue, context: ConfigIssueContext): string[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map(
-      (key) =>
-        `${context.stackFile}: ${formatKeyPath([...issue.path, key])} is not a known key (check its spelling)`,
-    );
+    return issue.keys.map((key) => {
+      const keyPath = formatKeyPath([...issue.path, key]);
+      const replacement = replacedKeys[keyPath] ?? "is not a known key (check its spelling)";
+      return `${context.stackFile}: ${keyPath} ${replacement}`;
+    });
   }
   const keyPath = formatKeyPath(issue.path);
   const received = valueAt(context.input, issue.path);

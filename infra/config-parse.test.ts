@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isStackConfigError } from "./config-errors";
 import { parseStackConfig, type RawStackConfig } from "./config-parse";
-import { engineConfigFromStackFile } from "./plan/engine-config.cjs";
+import { engineConfigFromStackFile } from "./plan/stack-config";
 import { secretKeys } from "./secret-keys";
 
 const repositoryRoot = join(__dirname, "..");
@@ -142,9 +142,9 @@ describe("parseStackConfig errors name the file, the key and the problem", () =>
       'Pulumi.staging.yaml: platform:supabase.projectRef must be a Supabase project ref (20 lowercase letters), got "ABC"',
     ],
     [
-      "github.productionReviewerIds not numeric",
-      stagingWith("github", ["productionReviewerIds"], ["octocat"]),
-      'Pulumi.staging.yaml: platform:github.productionReviewerIds[0] must be a numeric GitHub user or team id, got "octocat"',
+      "github.productionReviewers.users not numeric",
+      stagingWith("github", ["productionReviewers", "users"], ["octocat"]),
+      'Pulumi.staging.yaml: platform:github.productionReviewers.users[0] must be a numeric GitHub user id, got "octocat"',
     ],
     [
       "llm.routes tier with an unknown provider",

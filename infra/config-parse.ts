@@ -1,5 +1,6 @@
 import { formatConfigIssue, StackConfigError } from "./config-errors";
 import { platformConfigSchema, type PlatformConfig } from "./config-schema";
+import { stackRuleIssues } from "./provider-rules-stack";
 import { secretKeys, secretSetCommand, type SecretKey } from "./secret-keys";
 
 /** What the Pulumi engine hands the program: every config key with its raw string value. */
@@ -58,9 +59,8 @@ export function parseStackConfig(
   const stackFile = stackFileName(raw.stackName);
   const input = platformValues(raw.values);
   const result = platformConfigSchema.safeParse(input);
-  const problems = result.success
-    ? []
-    : result.error.issues.flatMap((issue) => formatConfigIssue(issue, { stackFile, input }));
+  const issues = result.success ? stackRuleIssues(result.data) : result.error.issues;
+  const problems = issues.flatMap((issue) => formatConfigIssue(issue, { stackFile, input }));
 
   const markedSecret = new Set(raw.secretKeys);
   const missingSecrets: SecretKey[] = [];

@@ -31,7 +31,7 @@ export function pipelinesArgsFromConfig(
     environment: config.environment,
     branch: config.github.branch,
     manageWorkflowFiles: config.github.manageWorkflowFiles,
-    productionReviewerIds: config.github.productionReviewerIds,
+    productionReviewers: config.github.productionReviewers,
     webAppPath: config.github.webAppPath,
     mobileAppPath: config.github.mobileAppPath,
     secrets: {

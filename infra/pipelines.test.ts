@@ -31,7 +31,7 @@ function args(overrides: Partial<PipelinesArgs>): PipelinesArgs {
     repository: "ai-platform",
     environment: "staging",
     branch: "main",
-    productionReviewerIds: [],
+    productionReviewers: { users: [], teams: [] },
     webAppPath: "apps/web",
     mobileAppPath: "apps/mobile",
     secrets: plaintextSecrets,
@@ -54,7 +54,7 @@ beforeAll(async () => {
     "production-pipelines",
     args({
       environment: "production",
-      productionReviewerIds: [1234567],
+      productionReviewers: { users: [1234567], teams: [7654321] },
       manageWorkflowFiles: false,
       webUrl: "https://ai-platform-web-production.vercel.app",
     }),
@@ -77,9 +77,14 @@ describe("Pipelines environments", () => {
     });
   });
 
-  it("requires a reviewer in production", async () => {
+  it("makes the production user ids its reviewing users", async () => {
     const [environment] = await childrenOf(production, types.environment);
-    expect(environment?.inputs["reviewers"]).toEqual([{ users: [1234567] }]);
+    expect(environment?.inputs["reviewers"]).toMatchObject([{ users: [1234567] }]);
+  });
+
+  it("makes the production team ids its reviewing teams", async () => {
+    const [environment] = await childrenOf(production, types.environment);
+    expect(environment?.inputs["reviewers"]).toMatchObject([{ teams: [7654321] }]);
   });
 
   it("prevents self-review in production", async () => {
@@ -106,8 +111,11 @@ describe("Pipelines environments", () => {
   it("refuses a production environment without reviewers, naming the key", () => {
     expect(
       () =>
-        new Pipelines("unreviewed", args({ environment: "production", productionReviewerIds: [] })),
-    ).toThrow("platform:github.productionReviewerIds must list at least one");
+        new Pipelines(
+          "unreviewed",
+          args({ environment: "production", productionReviewers: { users: [], teams: [] } }),
+        ),
+    ).toThrow("platform:github.productionReviewers must list at least one");
   });
 });
 

@@ -31,6 +31,14 @@ export interface PipelinesSecrets {
   slackWebhookUrl: pulumi.Input<string>;
 }
 
+/** Who may approve production jobs: GitHub keeps user ids and team ids apart. */
+export interface ProductionReviewers {
+  /** Numeric GitHub user ids. @example [1234567] */
+  users: readonly number[];
+  /** Numeric GitHub team ids. @default [] */
+  teams: readonly number[];
+}
+
 /** Arguments of {@link Pipelines}. */
 export interface PipelinesArgs {
   /** Repository name (without the owner; the provider carries the owner). @example "ai-platform" */
@@ -51,11 +59,12 @@ export interface PipelinesArgs {
    */
   manageWorkflowFiles?: boolean;
   /**
-   * Numeric GitHub user ids allowed to approve production jobs (`platform:github.productionReviewerIds`).
-   * Required for production. Plain numbers: they shape the environment's protection rules.
-   * @example [1234567]
+   * Users and teams allowed to approve production jobs (`platform:github.productionReviewers`),
+   * at most 6 together (GitHub's limit). Required for production. Plain numbers: they shape
+   * the environment's protection rules.
+   * @example { users: [1234567], teams: [] }
    */
-  productionReviewerIds: readonly number[];
+  productionReviewers: ProductionReviewers;
   /** The web app's folder, for the workflows' path filters. @example "apps/web" */
   webAppPath: string;
   /** The mobile app's folder, for the workflows' path filters. @example "apps/mobile" */
@@ -104,9 +113,10 @@ export class Pipelines extends pulumi.ComponentResource {
   constructor(name: string, args: PipelinesArgs, options?: pulumi.ComponentResourceOptions) {
     super("platform:index:Pipelines", name, {}, options);
     const production = args.environment === "production";
-    if (production && args.productionReviewerIds.length === 0) {
+    const { users, teams } = args.productionReviewers;
+    if (production && users.length + teams.length === 0) {
       throw new Error(
-        "platform:github.productionReviewerIds must list at least one numeric GitHub user id: " +
+        "platform:github.productionReviewers must list at least one GitHub user or team id: " +
           "production deploys wait for one of them to approve",
       );
     }
@@ -131,7 +141,7 @@ export class Pipelines extends pulumi.ComponentResource {
         environment: args.environment,
         preventSelfReview: production,
         canAdminsBypass: !production,
-        reviewers: production ? [{ users: [...args.productionReviewerIds] }] : [],
+        reviewers: production ? [{ users: [...users], teams: [...teams] }] : [],
         // Staging takes any branch (pull request previews deploy there); production only the
         // deploy branch, below.
         deploymentBranchPolicy: production

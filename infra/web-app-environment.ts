@@ -12,6 +12,21 @@ export interface WebAppVariable {
   comment: string;
 }
 
+/** Keys of the variables set as sensitive: Vercel never shows or returns their values. */
+export const sensitiveWebAppVariableKeys = [
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+] as const;
+
+/**
+ * The targets a sensitive variable gets: `targets` without `development`. Vercel does not
+ * allow sensitive variables in development (`vercel env pull` could not return them anyway),
+ * and rejects one that targets only development.
+ */
+export function sensitiveVariableTargets(targets: readonly string[]): string[] {
+  return targets.filter((target) => target !== "development");
+}
+
 /** Values the web app receives from the other components and from config. */
 export interface WebAppValues {
   /** Upstash REST URL (secret). */
@@ -50,13 +65,13 @@ export function webAppVariables(framework: string, values: WebAppValues): WebApp
   const browser = browserVariablePrefix(framework);
   return [
     {
-      key: "UPSTASH_REDIS_REST_URL",
+      key: sensitiveWebAppVariableKeys[0],
       value: values.redisRestUrl,
       sensitive: true,
       comment: "Upstash Redis REST URL (CacheStore)",
     },
     {
-      key: "UPSTASH_REDIS_REST_TOKEN",
+      key: sensitiveWebAppVariableKeys[1],
       value: values.redisRestToken,
       sensitive: true,
       comment: "Upstash Redis REST token (CacheStore)",

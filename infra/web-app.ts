@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vercel from "@pulumiverse/vercel";
 import { childName } from "./names";
-import { webAppVariables } from "./web-app-environment";
+import { sensitiveVariableTargets, webAppVariables } from "./web-app-environment";
 
 /** Arguments of {@link WebApp}. */
 export interface WebAppArgs {
@@ -28,7 +28,8 @@ export interface WebAppArgs {
   gitRepository?: pulumi.Input<string>;
   /**
    * Vercel targets that receive the variables: `preview` for staging, `production` for
-   * production (data in the stack files).
+   * production (data in the stack files). Sensitive variables skip `development`, which
+   * Vercel does not allow them; config validation rejects a list of `development` alone.
    * @example ["preview"]
    */
   environmentTargets: pulumi.Input<pulumi.Input<string>[]>;
@@ -78,6 +79,7 @@ export class WebApp extends pulumi.ComponentResource {
     );
 
     const variables = webAppVariables(args.framework, args);
+    const sensitiveTargets = pulumi.output(args.environmentTargets).apply(sensitiveVariableTargets);
     for (const variable of variables) {
       new vercel.ProjectEnvironmentVariable(
         childName(name, "env", variable.key),
@@ -87,7 +89,7 @@ export class WebApp extends pulumi.ComponentResource {
           key: variable.key,
           value: variable.sensitive ? pulumi.secret(variable.value) : variable.value,
           sensitive: variable.sensitive,
-          targets: args.environmentTargets,
+          targets: variable.sensitive ? sensitiveTargets : args.environmentTargets,
           comment: variable.comment,
         },
         { parent: this },
