@@ -1,4 +1,25 @@
 import { z } from "zod";
+import {
+  budgetSchema,
+  gatewayCacheDefaults,
+  gatewayCacheKeys,
+  gatewaySchema,
+  llmSchema,
+} from "./config-gateway-schema";
+import {
+  cloudflareKvNamespaceTitleMaxLength,
+  cloudflareRoutePatternProblem,
+  cloudflareWorkerNameProblem,
+  gitBranchProblem,
+  githubOwnerProblem,
+  githubRepositoryPathProblem,
+  githubRepositoryProblem,
+  githubReviewerLimit,
+  refineUnique,
+  refineWith,
+  vercelProjectNameProblem,
+  vercelSensitiveTargetsProblem,
+} from "./provider-rules";
 
 /**
  * The one schema for every non-secret key of the `platform` namespace in `Pulumi.<stack>.yaml`.
@@ -23,7 +44,7 @@ export const upstashRegions = [
 export const vercelTargets = ["production", "preview", "development"] as const;
 
 /** LLM providers the gateway has adapters for. */
-export const llmProviders = ["anthropic", "openai"] as const;
+export { llmProviders } from "../functions/llm-gateway/environment/contract";
 
 const text = (what: string) =>
   z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
@@ -45,19 +66,37 @@ const upstashRegion = z.enum(upstashRegions, {
   error: `must be one of ${upstashRegions.join(", ")}`,
 });
 
-const upstashSchema = z.strictObject(
-  {
-    databaseName: z
-      .string({ error: "must be a database name" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-        error: "must be lowercase letters, digits and dashes (at most 63)",
-      }),
-    primaryRegion: upstashRegion,
-    readRegions: z.array(upstashRegion, { error: "must be a list of regions" }).default([]),
-    eviction: boolean.default(true),
-  },
-  { error: "must be a map: { databaseName, primaryRegion, readRegions, eviction }" },
-);
+const upstashSchema = z
+  .strictObject(
+    {
+      databaseName: z
+        .string({ error: "must be a database name" })
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+          error: "must be lowercase letters, digits and dashes (at most 63)",
+        }),
+      primaryRegion: upstashRegion,
+      readRegions: z
+        .array(upstashRegion, { error: "must be a list of regions" })
+        .superRefine(refineUnique("region"))
+        .default([]),
+      eviction: boolean.default(true),
+    },
+    { error: "must be a map: { databaseName, primaryRegion, readRegions, eviction }" },
+  )
+  .superRefine((value, context) => {
+    // Upstash: read regions are "any combination ... excluding the one given as primary".
+    value.readRegions.forEach((region, index) => {
+      if (region === value.primaryRegion) {
+        context.addIssue({
+          code: "custom",
+          message:
+            "must not include platform:upstash.primaryRegion (the primary already serves reads; Upstash rejects it)",
+          path: ["readRegions", index],
+          input: region,
+        });
+      }
+    });
+  });
 
 const cloudflareSchema = z
   .strictObject(
@@ -69,11 +108,14 @@ const cloudflareSchema = z
         .regex(/^[^\s/]+\/\S*$/, {
           error: "must be a route pattern such as api.example.com/definitions/*",
         })
+        .superRefine(refineWith(cloudflareRoutePatternProblem))
         .optional(),
-      workerName: z.string({ error: "must be a Worker name" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-        error: "must be lowercase letters, digits and dashes (at most 63)",
+      workerName: z
+        .string({ error: "must be a Worker name" })
+        .superRefine(refineWith(cloudflareWorkerNameProblem)),
+      kvNamespaceTitle: text("a KV namespace title").max(cloudflareKvNamespaceTitleMaxLength, {
+        error: `must be at most ${cloudflareKvNamespaceTitleMaxLength} characters (Cloudflare's limit)`,
       }),
-      kvNamespaceTitle: text("a KV namespace title"),
     },
     { error: "must be a map: { accountId, zoneId?, routePattern?, workerName, kvNamespaceTitle }" },
   )
@@ -89,22 +131,24 @@ const vercelSchema = z.strictObject(
       .regex(/^team_[A-Za-z0-9]+$/, { error: "must be a Vercel team id such as team_abc123" }),
     projectName: z
       .string({ error: "must be a Vercel project name" })
-      .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, {
-        error: "must be lowercase letters, digits, dots, dashes and underscores",
-      }),
+      .superRefine(refineWith(vercelProjectNameProblem)),
     framework: text("a Vercel framework preset such as nextjs"),
     rootDirectory: text("a directory inside the repository, such as apps/web"),
     gitRepository: z
       .string({ error: "must be a GitHub repository as owner/name" })
-      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
-        error: "must be a GitHub repository as owner/name",
-      })
+      .superRefine(refineWith(githubRepositoryPathProblem))
       .optional(),
     environmentTargets: z
       .array(z.enum(vercelTargets, { error: `must be one of ${vercelTargets.join(", ")}` }), {
         error: "must be a list of Vercel targets",
       })
-      .min(1, { error: "must name at least one Vercel target" }),
+      .min(1, { error: "must name at least one Vercel target" })
+      .superRefine(refineUnique("target"))
+      .superRefine((targets, context) => {
+        if (targets.length > 0) {
+          refineWith(vercelSensitiveTargetsProblem)(targets, context);
+        }
+      }),
   },
   {
     error:
@@ -126,73 +170,56 @@ const supabaseSchema = z.strictObject(
   { error: "must be a map: { projectRef, verifyJwt, pinnedArtifactSha256? }" },
 );
 
+const githubIdList = (kind: "user" | "team") =>
+  z
+    .array(positiveInteger(`a numeric GitHub ${kind} id`), {
+      error: `must be a list of numeric GitHub ${kind} ids`,
+    })
+    .superRefine(refineUnique(`${kind} id`))
+    .default([]);
+
+const githubReviewersSchema = z
+  .strictObject(
+    { users: githubIdList("user"), teams: githubIdList("team") },
+    { error: "must be a map: { users: [numeric user ids], teams: [numeric team ids] }" },
+  )
+  .superRefine((reviewers, context) => {
+    const total = reviewers.users.length + reviewers.teams.length;
+    if (total > githubReviewerLimit) {
+      context.addIssue({
+        code: "custom",
+        message: `must list at most ${githubReviewerLimit} reviewers, users and teams together (GitHub's limit)`,
+        input: reviewers,
+      });
+    }
+  });
+
 const githubSchema = z.strictObject(
   {
-    owner: text("a GitHub user or organization"),
-    repository: text("a GitHub repository name"),
-    branch: text("a branch name").default("main"),
+    owner: z
+      .string({ error: "must be a GitHub user or organization" })
+      .superRefine(refineWith(githubOwnerProblem)),
+    repository: z
+      .string({ error: "must be a GitHub repository name" })
+      .superRefine(refineWith(githubRepositoryProblem)),
+    branch: z
+      .string({ error: "must be a branch name" })
+      .superRefine(refineWith(gitBranchProblem))
+      .default("main"),
     manageWorkflowFiles: boolean.default(true),
-    productionReviewerIds: z
-      .array(positiveInteger("a numeric GitHub user or team id"), {
-        error: "must be a list of numeric GitHub user or team ids",
-      })
-      .default([]),
+    productionReviewers: githubReviewersSchema.default({ users: [], teams: [] }),
     webAppPath: text("a path inside the repository").default("apps/web"),
     mobileAppPath: text("a path inside the repository").default("apps/mobile"),
   },
   {
     error:
-      "must be a map: { owner, repository, branch, manageWorkflowFiles, productionReviewerIds, webAppPath, mobileAppPath }",
+      "must be a map: { owner, repository, branch, manageWorkflowFiles, productionReviewers: { users, teams }, webAppPath, mobileAppPath }",
   },
-);
-
-const routeCandidateSchema = z.strictObject({
-  provider: z.enum(llmProviders, { error: `must be one of ${llmProviders.join(", ")}` }),
-  model: text("a model name"),
-});
-
-const candidateListSchema = z
-  .array(routeCandidateSchema, { error: "must be a list of {provider, model}" })
-  .min(1, { error: "must list at least one candidate" });
-
-const routeSchema = z.union(
-  [
-    candidateListSchema,
-    z.strictObject({ expensive: boolean.default(false), candidates: candidateListSchema }),
-  ],
-  { error: "must be a list of {provider, model} or {expensive, candidates}" },
-);
-
-const nonNegativeNumber = z
-  .number({ error: "must be a number of US dollars" })
-  .nonnegative({ error: "must be zero or more US dollars" });
-
-const llmSchema = z.strictObject(
-  {
-    routes: z.record(z.string(), routeSchema, { error: "must map tier names to routes" }),
-    prices: z.record(
-      z.string(),
-      z.strictObject({ inputPerMillion: nonNegativeNumber, outputPerMillion: nonNegativeNumber }),
-      { error: "must map model names to {inputPerMillion, outputPerMillion}" },
-    ),
-    expensiveTiers: z.array(z.string(), { error: "must be a list of tier names" }).default([]),
-  },
-  { error: "must be a map: { routes, prices, expensiveTiers }" },
-);
-
-const budgetSchema = z.strictObject(
-  {
-    dailyUsd: z
-      .number({ error: "must be a positive number" })
-      .positive({ error: "must be a positive number" }),
-  },
-  { error: "must be a map: { dailyUsd }" },
 );
 
 const cacheSchema = z.strictObject(
   {
-    responseTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
-    embeddingTtlSeconds: positiveInteger("a positive whole number of seconds").default(604800),
+    ...gatewayCacheKeys,
     definitionsEdgeTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
   },
   {
@@ -238,9 +265,9 @@ export const platformConfigSchema = z.strictObject({
   github: githubSchema,
   llm: llmSchema,
   budget: budgetSchema,
+  gateway: gatewaySchema,
   cache: cacheSchema.default({
-    responseTtlSeconds: 3600,
-    embeddingTtlSeconds: 604800,
+    ...gatewayCacheDefaults,
     definitionsEdgeTtlSeconds: 3600,
   }),
   uptime: uptimeSchema.default({ intervalMinutes: 5, retries: 2, timeoutSeconds: 10 }),
@@ -249,5 +276,4 @@ export const platformConfigSchema = z.strictObject({
 
 /** The validated non-secret stack configuration. */
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
-/** A route of `platform:llm.routes`, as the gateway's `LLM_ROUTES` takes it. */
-export type LlmRoute = z.infer<typeof routeSchema>;
+export type { LlmRoute } from "./config-gateway-schema";

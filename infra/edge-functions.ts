@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { gatewayEnvironment } from "../functions/llm-gateway/environment/contract";
 import {
   supabaseFunctions,
   type SupabaseFunctionSource,
@@ -44,7 +45,10 @@ export interface EdgeFunctionsArgs {
   openaiApiKey: pulumi.Input<string>;
   /** `platform:gatewayApiKeys` (comma-separated): `GATEWAY_API_KEYS`. */
   gatewayApiKeys: pulumi.Input<string>;
-  /** Routes, prices, budget, cache TTLs and PostHog settings from the stack config. */
+  /**
+   * Routes, prices, budget, cache TTLs, PostHog settings and the `platform:gateway` knobs from the
+   * stack config, written as the variables of functions/llm-gateway/environment/contract.ts.
+   */
   settings: GatewaySettings;
   /**
    * Management API base URL.
@@ -96,11 +100,11 @@ export class EdgeFunctions extends pulumi.ComponentResource {
 
     const values: Record<string, pulumi.Input<string>> = {
       ...gatewaySettingsEnvironment(args.settings),
-      UPSTASH_REDIS_REST_URL: args.upstashRedisRestUrl,
-      UPSTASH_REDIS_REST_TOKEN: args.upstashRedisRestToken,
-      ANTHROPIC_API_KEY: args.anthropicApiKey,
-      OPENAI_API_KEY: args.openaiApiKey,
-      GATEWAY_API_KEYS: args.gatewayApiKeys,
+      [gatewayEnvironment.upstashUrl.name]: args.upstashRedisRestUrl,
+      [gatewayEnvironment.upstashToken.name]: args.upstashRedisRestToken,
+      [gatewayEnvironment.anthropicApiKey.name]: args.anthropicApiKey,
+      [gatewayEnvironment.openaiApiKey.name]: args.openaiApiKey,
+      [gatewayEnvironment.apiKeys.name]: args.gatewayApiKeys,
     };
     const secrets = new SupabaseSecrets(
       `${name}-secrets`,
@@ -166,6 +170,7 @@ export function edgeFunctionsArgsFromConfig(
       embeddingCacheTtlSeconds: config.cache.embeddingTtlSeconds,
       posthogHost: config.posthog.host,
       posthogKey: config.posthog.projectKey,
+      knobs: config.gateway,
     },
   };
 }

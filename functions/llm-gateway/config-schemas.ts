@@ -1,23 +1,13 @@
-// The schemas of the JSON settings, in their own module: `loadGatewayConfig` imports it (and zod)
-// only when `LLM_ROUTES` or `LLM_PRICES` is set, so most cold starts never evaluate zod.
+// The zod schemas of the JSON settings, in their own module: `loadGatewayConfig` imports it (and
+// zod) only when `LLM_ROUTES` or `LLM_PRICES` is set, so most cold starts never evaluate zod. The
+// schemas themselves are defined once, in environment/contract.ts, which infra/ validates the
+// stack config with.
 import * as z from "zod";
+import { gatewayEnvironment } from "./environment/contract.ts";
+import { variableSchema } from "./environment/rules.ts";
 
-const candidateSchema = z
-  .object({ provider: z.enum(["anthropic", "openai"]), model: z.string().min(1) })
-  .strict();
-const tierSchema = z.union([
-  z.array(candidateSchema).min(1),
-  z
-    .object({ expensive: z.boolean().optional(), candidates: z.array(candidateSchema).min(1) })
-    .strict(),
-]);
-export const routesSchema = z.record(z.string().min(1), tierSchema);
-export const pricesSchema = z.record(
-  z.string().min(1),
-  z
-    .object({
-      inputPerMillion: z.number().nonnegative(),
-      outputPerMillion: z.number().nonnegative(),
-    })
-    .strict(),
-);
+/** `LLM_ROUTES`: tier name to candidates. */
+export const routesSchema = variableSchema(z, gatewayEnvironment.routes);
+
+/** `LLM_PRICES`: model to USD per million tokens. */
+export const pricesSchema = variableSchema(z, gatewayEnvironment.prices);

@@ -21,8 +21,9 @@ describe("loadGatewayConfig", () => {
       embeddingCacheTtlSeconds: 604_800,
       attemptTimeoutMs: 30_000,
       requestDeadlineMs: 60_000,
-      maxRetries: 2,
+      maxRetries: 3,
       breakerThreshold: 5,
+      breakerHalfOpenAfterMs: 60_000,
       maxBodyBytes: 1_048_576,
       dailyCapUsd: undefined,
       rateLimitPerMinute: undefined,
@@ -68,7 +69,31 @@ describe("loadGatewayConfig", () => {
 
   it("names a bad number", async () => {
     expect(await configError({ LLM_MAX_RETRIES: "three" })).toBe(
-      'LLM_MAX_RETRIES must be an integer >= 0, got "three".',
+      'LLM_MAX_RETRIES must be a whole number of retries from 0 to 10, got "three".',
+    );
+  });
+
+  it("names a number over its maximum", async () => {
+    expect(await configError({ LLM_MAX_RETRIES: "11" })).toBe(
+      'LLM_MAX_RETRIES must be a whole number of retries from 0 to 10, got "11".',
+    );
+  });
+
+  it("refuses a daily cap of zero", async () => {
+    expect(await configError({ LLM_DAILY_CAP_USD: "0" })).toBe(
+      'LLM_DAILY_CAP_USD must be a positive number, got "0".',
+    );
+  });
+
+  it("names a LOG_LEVEL outside the list", async () => {
+    expect(await configError({ LOG_LEVEL: "verbose" })).toBe(
+      'LOG_LEVEL must be one of debug, info, warn, error, got "verbose".',
+    );
+  });
+
+  it("names a base URL that is not absolute", async () => {
+    expect(await configError({ OPENAI_BASE_URL: "api.openai.com" })).toBe(
+      'OPENAI_BASE_URL must be an absolute URL, got "api.openai.com".',
     );
   });
 

@@ -1,8 +1,19 @@
 import type * as z from "zod";
+import { gatewayEnvironment as variables, type LogLevelName } from "./environment/contract.ts";
+import {
+  decodeScalar,
+  type JsonRule,
+  type RuleValue,
+  type ValueRule,
+  type VariableDefinition,
+} from "./environment/rules.ts";
 import { buildPriceTable, type PriceTable } from "./prices.ts";
 import { buildRoutingTable, defaultTiers, type RoutingTable } from "./routing.ts";
 
-/** Everything the gateway reads from its environment, parsed once at startup. */
+/**
+ * Everything the gateway reads from its environment, parsed once at startup. Names, limits and
+ * defaults come from environment/contract.ts (docs/gateway-environment.md).
+ */
 export interface GatewayConfig {
   /** Anthropic API key (`ANTHROPIC_API_KEY`). */
   anthropicApiKey: string | undefined;
@@ -26,7 +37,7 @@ export interface GatewayConfig {
   attemptTimeoutMs: number;
   /** `LLM_REQUEST_DEADLINE_MS`: bound on the whole request before it is answered. @default 60000 */
   requestDeadlineMs: number;
-  /** `LLM_MAX_RETRIES`: extra attempts per candidate. @default 2 */
+  /** `LLM_MAX_RETRIES`: retries per candidate after its first attempt. @default 3 */
   maxRetries: number;
   /** `LLM_RETRY_BASE_MS`: first backoff step, doubled per retry, with full jitter. @default 200 */
   retryBaseMs: number;
@@ -34,7 +45,7 @@ export interface GatewayConfig {
   retryAfterCapMs: number;
   /** `LLM_BREAKER_THRESHOLD`: consecutive failures that open a provider's breaker. @default 5 */
   breakerThreshold: number;
-  /** `LLM_BREAKER_HALF_OPEN_AFTER_MS`: open time before one probe is let through. @default 30000 */
+  /** `LLM_BREAKER_HALF_OPEN_AFTER_MS`: open time before one probe is let through. @default 60000 */
   breakerHalfOpenAfterMs: number;
   /** `LLM_STORE_TIMEOUT_MS`: bound on each remote store call. @default 250 */
   storeTimeoutMs: number;
@@ -63,7 +74,7 @@ export interface GatewayConfig {
   /** `ANALYTICS_SALT` for the hashed `distinct_id`; a random per-process salt when unset. */
   analyticsSalt: string | undefined;
   /** `LOG_LEVEL`. @default "info" */
-  logLevel: "debug" | "info" | "warn" | "error";
+  logLevel: LogLevelName;
 }
 
 /** A bad environment variable; the message names it and what is wrong. */
@@ -72,32 +83,33 @@ export class ConfigError extends Error {
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
+type ScalarRule = Exclude<ValueRule, JsonRule>;
 
 function text(environment: Environment, name: string): string | undefined {
   const value = environment[name]?.trim();
   return value === undefined || value === "" ? undefined : value;
 }
 
-function number(
+/** The variable's value, or undefined when it is unset. */
+function optional<Rule extends ScalarRule>(
   environment: Environment,
-  name: string,
-  fallback: number,
-  rule: { integer?: boolean; minimum?: number } = { integer: true, minimum: 0 },
-): number {
-  const raw = text(environment, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  const minimum = rule.minimum ?? 0;
-  if (
-    !Number.isFinite(value) ||
-    value < minimum ||
-    (rule.integer !== false && !Number.isInteger(value))
-  ) {
-    throw new ConfigError(
-      `${name} must be ${rule.integer === false ? "a number" : "an integer"} >= ${minimum}, got "${raw}".`,
-    );
+  variable: VariableDefinition<Rule>,
+): RuleValue<Rule> | undefined {
+  const raw = text(environment, variable.name);
+  if (raw === undefined) return undefined;
+  const decoded = decodeScalar(variable.rule, raw);
+  if (!decoded.ok) {
+    throw new ConfigError(`${variable.name} must be ${decoded.expected}, got "${raw}".`);
   }
-  return value;
+  return decoded.value;
+}
+
+/** The variable's value, or its contract default when it is unset. */
+function withDefault<Rule extends ScalarRule>(
+  environment: Environment,
+  variable: VariableDefinition<Rule> & { readonly default: RuleValue<Rule> },
+): RuleValue<Rule> {
+  return optional(environment, variable) ?? variable.default;
 }
 
 function json<T>(
@@ -146,27 +158,20 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): {
   return best;
 }
 
-function baseUrl(environment: Environment, name: string, fallback: string): string {
-  const raw = text(environment, name) ?? fallback;
-  try {
-    new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an absolute URL, got "${raw}".`);
-  }
-  return raw.replace(/\/+$/, "");
-}
-
 /**
- * Parses and validates the environment. Asynchronous because zod (~2.5 ms of module evaluation
- * under Deno, on every cold start) is imported only when `LLM_ROUTES` or `LLM_PRICES` is set.
+ * Parses and validates the environment against environment/contract.ts. Asynchronous because zod
+ * (~2.5 ms of module evaluation under Deno, on every cold start) is imported only when
+ * `LLM_ROUTES` or `LLM_PRICES` is set; every other variable is checked without it, by the same
+ * predicates the contract's zod schemas use.
  * @throws ConfigError naming the variable at fault.
  */
 export async function loadGatewayConfig(environment: Environment): Promise<GatewayConfig> {
   const schemas =
-    text(environment, "LLM_ROUTES") !== undefined || text(environment, "LLM_PRICES") !== undefined
+    text(environment, variables.routes.name) !== undefined ||
+    text(environment, variables.prices.name) !== undefined
       ? await import("./config-schemas.ts")
       : undefined;
-  const routes = json(environment, "LLM_ROUTES", schemas?.routesSchema);
+  const routes = json(environment, variables.routes.name, schemas?.routesSchema);
   const tiers = routes
     ? Object.fromEntries(
         Object.entries(routes).map(([name, tier]) => [
@@ -175,52 +180,37 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
         ]),
       )
     : defaultTiers;
-  const dailyCap = text(environment, "LLM_DAILY_CAP_USD");
-  const rateLimit = text(environment, "GATEWAY_RATE_LIMIT_PER_MINUTE");
-  const logLevel = text(environment, "LOG_LEVEL") ?? "info";
-  if (logLevel !== "debug" && logLevel !== "info" && logLevel !== "warn" && logLevel !== "error") {
-    throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, got "${logLevel}".`);
-  }
   return {
-    anthropicApiKey: text(environment, "ANTHROPIC_API_KEY"),
-    anthropicBaseUrl: baseUrl(environment, "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
-    openaiApiKey: text(environment, "OPENAI_API_KEY"),
-    openaiBaseUrl: baseUrl(environment, "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+    anthropicApiKey: optional(environment, variables.anthropicApiKey),
+    anthropicBaseUrl: withDefault(environment, variables.anthropicBaseUrl),
+    openaiApiKey: optional(environment, variables.openaiApiKey),
+    openaiBaseUrl: withDefault(environment, variables.openaiBaseUrl),
     routing: buildRoutingTable(tiers),
-    prices: buildPriceTable(json(environment, "LLM_PRICES", schemas?.pricesSchema)),
-    dailyCapUsd:
-      dailyCap === undefined
-        ? undefined
-        : number(environment, "LLM_DAILY_CAP_USD", 0, { integer: false, minimum: 0 }),
-    cacheTtlSeconds: number(environment, "LLM_CACHE_TTL_S", 3600),
-    embeddingCacheTtlSeconds: number(environment, "EMBEDDING_CACHE_TTL_S", 604_800),
-    attemptTimeoutMs: number(environment, "LLM_ATTEMPT_TIMEOUT_MS", 30_000, { minimum: 1 }),
-    requestDeadlineMs: number(environment, "LLM_REQUEST_DEADLINE_MS", 60_000, { minimum: 1 }),
-    maxRetries: number(environment, "LLM_MAX_RETRIES", 2),
-    retryBaseMs: number(environment, "LLM_RETRY_BASE_MS", 200),
-    retryAfterCapMs: number(environment, "LLM_RETRY_AFTER_CAP_MS", 10_000),
-    breakerThreshold: number(environment, "LLM_BREAKER_THRESHOLD", 5, { minimum: 1 }),
-    breakerHalfOpenAfterMs: number(environment, "LLM_BREAKER_HALF_OPEN_AFTER_MS", 30_000),
-    storeTimeoutMs: number(environment, "LLM_STORE_TIMEOUT_MS", 250, { minimum: 1 }),
-    defaultMaxTokens: number(environment, "LLM_DEFAULT_MAX_TOKENS", 4096, { minimum: 1 }),
-    maxBodyBytes: number(environment, "GATEWAY_MAX_BODY_BYTES", 1_048_576, { minimum: 1 }),
-    apiKeys: (text(environment, "GATEWAY_API_KEYS") ?? "")
-      .split(",")
-      .map((key) => key.trim())
-      .filter((key) => key !== ""),
-    rateLimitPerMinute:
-      rateLimit === undefined
-        ? undefined
-        : number(environment, "GATEWAY_RATE_LIMIT_PER_MINUTE", 0, { minimum: 1 }),
-    upstashUrl: text(environment, "UPSTASH_REDIS_REST_URL"),
-    upstashToken: text(environment, "UPSTASH_REDIS_REST_TOKEN"),
-    redisUrl: text(environment, "REDIS_URL"),
-    otlpEndpoint: text(environment, "OTEL_EXPORTER_OTLP_ENDPOINT")?.replace(/\/+$/, ""),
-    serviceName: text(environment, "OTEL_SERVICE_NAME") ?? "llm-gateway",
-    posthogKey: text(environment, "POSTHOG_KEY"),
-    posthogHost: baseUrl(environment, "POSTHOG_HOST", "https://us.i.posthog.com"),
-    analyticsSalt: text(environment, "ANALYTICS_SALT"),
-    logLevel,
+    prices: buildPriceTable(json(environment, variables.prices.name, schemas?.pricesSchema)),
+    dailyCapUsd: optional(environment, variables.dailyCapUsd),
+    cacheTtlSeconds: withDefault(environment, variables.cacheTtlSeconds),
+    embeddingCacheTtlSeconds: withDefault(environment, variables.embeddingCacheTtlSeconds),
+    attemptTimeoutMs: withDefault(environment, variables.attemptTimeoutMs),
+    requestDeadlineMs: withDefault(environment, variables.requestDeadlineMs),
+    maxRetries: withDefault(environment, variables.maxRetries),
+    retryBaseMs: withDefault(environment, variables.retryBaseMs),
+    retryAfterCapMs: withDefault(environment, variables.retryAfterCapMs),
+    breakerThreshold: withDefault(environment, variables.breakerThreshold),
+    breakerHalfOpenAfterMs: withDefault(environment, variables.breakerHalfOpenAfterMs),
+    storeTimeoutMs: withDefault(environment, variables.storeTimeoutMs),
+    defaultMaxTokens: withDefault(environment, variables.defaultMaxTokens),
+    maxBodyBytes: withDefault(environment, variables.maxBodyBytes),
+    apiKeys: optional(environment, variables.apiKeys) ?? [],
+    rateLimitPerMinute: optional(environment, variables.rateLimitPerMinute),
+    upstashUrl: optional(environment, variables.upstashUrl),
+    upstashToken: optional(environment, variables.upstashToken),
+    redisUrl: optional(environment, variables.redisUrl),
+    otlpEndpoint: optional(environment, variables.otlpEndpoint),
+    serviceName: withDefault(environment, variables.serviceName),
+    posthogKey: optional(environment, variables.posthogKey),
+    posthogHost: withDefault(environment, variables.posthogHost),
+    analyticsSalt: optional(environment, variables.analyticsSalt),
+    logLevel: withDefault(environment, variables.logLevel),
   };
 }
 

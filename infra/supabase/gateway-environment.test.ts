@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { gatewayRoutes, gatewaySettingsEnvironment } from "./gateway-environment";
+import {
+  gatewayKnobsEnvironment,
+  gatewayRoutes,
+  gatewaySettingsEnvironment,
+} from "./gateway-environment";
 
-const fast = [{ provider: "openai", model: "gpt-4o-mini" }];
-const smart = [{ provider: "anthropic", model: "claude-sonnet-4-5" }];
+const fast = [{ provider: "openai" as const, model: "gpt-4o-mini" }];
+const smart = [{ provider: "anthropic" as const, model: "claude-sonnet-4-5" }];
 
 describe("gatewayRoutes", () => {
   it("keeps a plain tier as its candidate list", () => {
@@ -50,5 +54,18 @@ describe("gatewaySettingsEnvironment", () => {
       POSTHOG_HOST: "https://eu.i.posthog.com",
       POSTHOG_KEY: "phc_example",
     });
+  });
+});
+
+describe("gatewayKnobsEnvironment", () => {
+  it("writes each knob that is set under its contract variable", () => {
+    expect(gatewayKnobsEnvironment({ breakerThreshold: 5, logLevel: "warn" })).toEqual({
+      LLM_BREAKER_THRESHOLD: "5",
+      LOG_LEVEL: "warn",
+    });
+  });
+
+  it("writes nothing for knobs left unset", () => {
+    expect(gatewayKnobsEnvironment({})).toEqual({});
   });
 });

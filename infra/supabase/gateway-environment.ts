@@ -1,29 +1,47 @@
-// The gateway's environment as Supabase secrets: names and formats from docs/architecture.md
-// ("Gateway environment"). Pure, so the mapping is tested without a Pulumi runtime.
+// The gateway's environment as Supabase secrets: names and text forms from the gateway's own
+// contract (functions/llm-gateway/environment/contract.ts), written with its serializers, so the
+// gateway parses back exactly the values the stack holds. Pure, so the mapping is tested without
+// a Pulumi runtime.
+import {
+  gatewayEnvironment as variables,
+  gatewayKnobKeys,
+  type GatewayKnobs,
+  type PriceDefinition,
+  type RouteDefinition,
+} from "../../functions/llm-gateway/environment/contract";
+import {
+  serializeValue,
+  type VariableDefinition,
+} from "../../functions/llm-gateway/environment/rules";
 
-/** A tier's candidates, as in `platform:llm.routes`. */
-export type GatewayRoute =
-  | Array<{ provider: string; model: string }>
-  | { expensive?: boolean; candidates: Array<{ provider: string; model: string }> };
+/** A tier's candidates, as in `platform:llm.routes` and `LLM_ROUTES`. */
+export type GatewayRoute = RouteDefinition;
 
 /** The non-secret settings the gateway reads from its environment. */
 export interface GatewaySettings {
-  /** `platform:llm.routes`: tier name to candidates. */
+  /** `platform:llm.routes`: tier name to candidates (`LLM_ROUTES`). */
   routes: Record<string, GatewayRoute>;
-  /** `platform:llm.prices`: USD per million tokens by model. */
-  prices: Record<string, { inputPerMillion: number; outputPerMillion: number }>;
+  /** `platform:llm.prices`: USD per million tokens by model (`LLM_PRICES`). */
+  prices: Record<string, PriceDefinition>;
   /** `platform:llm.expensiveTiers`: tiers the budget guard treats as expensive. */
   expensiveTiers: readonly string[];
-  /** `platform:budget.dailyUsd`. */
+  /** `platform:budget.dailyUsd` (`LLM_DAILY_CAP_USD`): a positive number of US dollars. */
   dailyCapUsd: number;
-  /** `platform:cache.responseTtlSeconds`. */
+  /** `platform:cache.responseTtlSeconds` (`LLM_CACHE_TTL_S`). */
   responseCacheTtlSeconds: number;
-  /** `platform:cache.embeddingTtlSeconds`. */
+  /** `platform:cache.embeddingTtlSeconds` (`EMBEDDING_CACHE_TTL_S`). */
   embeddingCacheTtlSeconds: number;
-  /** `platform:posthog.host`. */
+  /** `platform:posthog.host` (`POSTHOG_HOST`). */
   posthogHost: string;
-  /** `platform:posthog.projectKey` (a public ingest key). */
+  /** `platform:posthog.projectKey` (`POSTHOG_KEY`, a public ingest key). */
   posthogKey: string;
+  /**
+   * `platform:gateway`: breaker, timeouts, retries, deadline, limits and telemetry. A knob left
+   * out is not written, and the gateway uses the contract's default.
+   * @default {}
+   * @example { maxRetries: 3, breakerThreshold: 5, breakerHalfOpenAfterMs: 60000 }
+   */
+  knobs?: GatewayKnobs;
 }
 
 /**
@@ -44,15 +62,38 @@ export function gatewayRoutes(
   return result;
 }
 
+/** The `platform:gateway` knobs as variables; unset knobs are left out. */
+export function gatewayKnobsEnvironment(knobs: GatewayKnobs): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const key of gatewayKnobKeys) {
+    const value = knobs[key];
+    if (value !== undefined) {
+      const variable: VariableDefinition = variables[key];
+      environment[variable.name] = serializeValue(variable, value);
+    }
+  }
+  return environment;
+}
+
 /** The settings as environment variables (all strings, JSON where structured). */
 export function gatewaySettingsEnvironment(settings: GatewaySettings): Record<string, string> {
   return {
-    LLM_ROUTES: JSON.stringify(gatewayRoutes(settings.routes, settings.expensiveTiers)),
-    LLM_PRICES: JSON.stringify(settings.prices),
-    LLM_DAILY_CAP_USD: String(settings.dailyCapUsd),
-    LLM_CACHE_TTL_S: String(settings.responseCacheTtlSeconds),
-    EMBEDDING_CACHE_TTL_S: String(settings.embeddingCacheTtlSeconds),
-    POSTHOG_HOST: settings.posthogHost,
-    POSTHOG_KEY: settings.posthogKey,
+    [variables.routes.name]: serializeValue(
+      variables.routes,
+      gatewayRoutes(settings.routes, settings.expensiveTiers),
+    ),
+    [variables.prices.name]: serializeValue(variables.prices, settings.prices),
+    [variables.dailyCapUsd.name]: serializeValue(variables.dailyCapUsd, settings.dailyCapUsd),
+    [variables.cacheTtlSeconds.name]: serializeValue(
+      variables.cacheTtlSeconds,
+      settings.responseCacheTtlSeconds,
+    ),
+    [variables.embeddingCacheTtlSeconds.name]: serializeValue(
+      variables.embeddingCacheTtlSeconds,
+      settings.embeddingCacheTtlSeconds,
+    ),
+    [variables.posthogHost.name]: serializeValue(variables.posthogHost, settings.posthogHost),
+    [variables.posthogKey.name]: serializeValue(variables.posthogKey, settings.posthogKey),
+    ...gatewayKnobsEnvironment(settings.knobs ?? {}),
   };
 }

@@ -1,0 +1,429 @@
+// The one definition of every environment variable the gateway reads: name, shape and limits,
+// default, and the stack key infra/ builds it from. The gateway parses its environment with it
+// (config.ts) and infra/ validates the stack config and writes the Supabase secrets with it
+// (infra/config-gateway-schema.ts, infra/supabase/gateway-environment.ts), so the two cannot
+// disagree. docs/gateway-environment.md describes it for people.
+//
+// Only type imports here (see rules.ts for why); zod is handed in by the caller.
+import type * as zod from "zod";
+import type { VariableDefinition, Zod } from "./rules.ts";
+
+/** The providers the gateway has adapters for. */
+export const llmProviders = ["anthropic", "openai"] as const;
+
+/** A provider the gateway has an adapter for. */
+export type LlmProvider = (typeof llmProviders)[number];
+
+/** One provider/model pair of a tier. */
+export interface RouteCandidate {
+  /** Which adapter serves it. */
+  provider: LlmProvider;
+  /** The provider's model id. @example "gpt-4o-mini" */
+  model: string;
+}
+
+/** A tier: its candidates in order, or the candidates with the expensive flag. */
+export type RouteDefinition =
+  RouteCandidate[] | { expensive?: boolean | undefined; candidates: RouteCandidate[] };
+
+/** USD per million tokens of one model. */
+export interface PriceDefinition {
+  /** USD per million input tokens. */
+  inputPerMillion: number;
+  /** USD per million output tokens. */
+  outputPerMillion: number;
+}
+
+/** The log levels, least to most severe. */
+export const logLevels = ["debug", "info", "warn", "error"] as const;
+
+/** A log level. */
+export type LogLevelName = (typeof logLevels)[number];
+
+/**
+ * The `LLM_ROUTES` schema (and `platform:llm.routes`): tier name to its candidates, as a list or
+ * as `{ expensive, candidates }`. Messages complete "`<key>` must ...".
+ */
+export function routesSchema(z: Zod): zod.ZodType<Record<string, RouteDefinition>> {
+  const modelError = "must be a model name";
+  const candidate = z.strictObject(
+    {
+      provider: z.enum(llmProviders, { error: `must be one of ${llmProviders.join(", ")}` }),
+      model: z.string({ error: modelError }).min(1, { error: modelError }),
+    },
+    { error: "must be a map: { provider, model }" },
+  );
+  const candidates = z
+    .array(candidate, { error: "must be a list of {provider, model}" })
+    .min(1, { error: "must list at least one candidate" });
+  const tier = z.union(
+    [
+      candidates,
+      z.strictObject({
+        expensive: z.boolean({ error: "must be true or false" }).optional(),
+        candidates,
+      }),
+    ],
+    { error: "must be a list of {provider, model} or {expensive, candidates}" },
+  );
+  return z.record(z.string().min(1, { error: "must be a tier name" }), tier, {
+    error: "must map tier names to routes",
+  });
+}
+
+/** The `LLM_PRICES` schema (and `platform:llm.prices`): model to USD per million tokens. */
+export function pricesSchema(z: Zod): zod.ZodType<Record<string, PriceDefinition>> {
+  const usd = z
+    .number({ error: "must be a number of US dollars" })
+    .nonnegative({ error: "must be zero or more US dollars" });
+  return z.record(
+    z.string().min(1, { error: "must be a model name" }),
+    z.strictObject(
+      { inputPerMillion: usd, outputPerMillion: usd },
+      { error: "must be a map: { inputPerMillion, outputPerMillion }" },
+    ),
+    { error: "must map model names to {inputPerMillion, outputPerMillion}" },
+  );
+}
+
+// Supabase Edge Functions stop a worker after 400 s of wall-clock time on paid plans (150 s on the
+// free plan): no attempt or request can usefully last longer.
+const wallClockLimitMs = 400_000;
+
+const milliseconds = (minimum: number, maximum?: number) =>
+  ({
+    kind: "number",
+    integer: true,
+    minimum,
+    unit: "milliseconds",
+    ...(maximum === undefined ? {} : { maximum }),
+  }) as const;
+
+/**
+ * Every variable the gateway reads, keyed by the name the gateway's config (and, for the
+ * `platform:gateway` knobs, the stack file) uses.
+ */
+export const gatewayEnvironment = {
+  anthropicApiKey: {
+    name: "ANTHROPIC_API_KEY",
+    doc: "Anthropic API key; Anthropic candidates fail without it.",
+    rule: { kind: "text" },
+    defaultSource: "none",
+    stackKey: "platform:anthropicApiKey",
+    secret: true,
+  },
+  anthropicBaseUrl: {
+    name: "ANTHROPIC_BASE_URL",
+    doc: "Base of the Messages API, without /v1 (the gateway calls ${base}/v1/messages).",
+    rule: { kind: "url" },
+    default: "https://api.anthropic.com",
+    defaultSource: "Anthropic's public API",
+    stackKey: "platform:gateway.anthropicBaseUrl",
+    secret: false,
+  },
+  openaiApiKey: {
+    name: "OPENAI_API_KEY",
+    doc: "OpenAI API key; OpenAI candidates fail without it.",
+    rule: { kind: "text" },
+    defaultSource: "none",
+    stackKey: "platform:openaiApiKey",
+    secret: true,
+  },
+  openaiBaseUrl: {
+    name: "OPENAI_BASE_URL",
+    doc: "Base of the OpenAI API, including /v1 (${base}/chat/completions, ${base}/embeddings).",
+    rule: { kind: "url" },
+    default: "https://api.openai.com/v1",
+    defaultSource: "OpenAI's public API",
+    stackKey: "platform:gateway.openaiBaseUrl",
+    secret: false,
+  },
+  routes: {
+    name: "LLM_ROUTES",
+    doc: "Routing table: tier name to ordered candidates, as a list or { expensive, candidates }. Infra writes the tiers of platform:llm.expensiveTiers in the second form.",
+    rule: { kind: "json", schema: routesSchema },
+    defaultSource:
+      "built-in tiers default, fast, smart (expensive), embedding (functions/llm-gateway/routing.ts)",
+    stackKey: "platform:llm.routes",
+    secret: false,
+  },
+  prices: {
+    name: "LLM_PRICES",
+    doc: "USD per million input and output tokens by model, merged over the built-in table.",
+    rule: { kind: "json", schema: pricesSchema },
+    defaultSource: "built-in list prices (functions/llm-gateway/prices.ts)",
+    stackKey: "platform:llm.prices",
+    secret: false,
+  },
+  dailyCapUsd: {
+    name: "LLM_DAILY_CAP_USD",
+    doc: "Daily spend cap in US dollars (UTC day), enforced atomically in the store. Zero is refused on both sides: to stop all spending, take the routes away; to have no cap, leave the variable unset (infra always sets it).",
+    rule: { kind: "number", integer: false, minimum: 0, exclusiveMinimum: true },
+    defaultSource: "none: no cap when unset",
+    stackKey: "platform:budget.dailyUsd",
+    secret: false,
+  },
+  defaultMaxTokens: {
+    name: "LLM_DEFAULT_MAX_TOKENS",
+    doc: "Anthropic's required max_tokens, and the budget estimate's output allowance, when a request sets none.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "tokens" },
+    default: 4096,
+    defaultSource: "gateway (no seed figure)",
+    stackKey: "platform:gateway.defaultMaxTokens",
+    secret: false,
+  },
+  cacheTtlSeconds: {
+    name: "LLM_CACHE_TTL_S",
+    doc: "How long a cached chat answer is served.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "seconds" },
+    default: 3600,
+    defaultSource: "seeds: response cache TTL of 1 hour",
+    stackKey: "platform:cache.responseTtlSeconds",
+    secret: false,
+  },
+  embeddingCacheTtlSeconds: {
+    name: "EMBEDDING_CACHE_TTL_S",
+    doc: "How long a cached embedding is served.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "seconds" },
+    default: 604_800,
+    defaultSource: "seeds: embeddings cached for 7 days",
+    stackKey: "platform:cache.embeddingTtlSeconds",
+    secret: false,
+  },
+  attemptTimeoutMs: {
+    name: "LLM_ATTEMPT_TIMEOUT_MS",
+    doc: "One upstream attempt: until the full JSON answer, or the first chunk when streaming; after that, the longest silence between chunks.",
+    rule: milliseconds(1, wallClockLimitMs),
+    default: 30_000,
+    defaultSource: "seeds: 30 s timeout",
+    stackKey: "platform:gateway.attemptTimeoutMs",
+    secret: false,
+  },
+  requestDeadlineMs: {
+    name: "LLM_REQUEST_DEADLINE_MS",
+    doc: "The whole request until it is answered (for streams: until the first chunk); 504 once passed.",
+    rule: milliseconds(1, wallClockLimitMs),
+    default: 60_000,
+    defaultSource: "gateway (no seed figure)",
+    stackKey: "platform:gateway.requestDeadlineMs",
+    secret: false,
+  },
+  maxRetries: {
+    name: "LLM_MAX_RETRIES",
+    doc: "Retries per candidate after its first attempt, with exponential back-off, before falling back to the next candidate.",
+    rule: { kind: "number", integer: true, minimum: 0, maximum: 10, unit: "retries" },
+    default: 3,
+    defaultSource: "seeds: exponential back-off, at most 3 retries",
+    stackKey: "platform:gateway.maxRetries",
+    secret: false,
+  },
+  retryBaseMs: {
+    name: "LLM_RETRY_BASE_MS",
+    doc: "First back-off step: retry k waits a random time in [base*2^(k-1)/2, base*2^(k-1)].",
+    rule: milliseconds(0),
+    default: 200,
+    defaultSource: "gateway (the seeds say exponential, with no figure)",
+    stackKey: "platform:gateway.retryBaseMs",
+    secret: false,
+  },
+  retryAfterCapMs: {
+    name: "LLM_RETRY_AFTER_CAP_MS",
+    doc: "Longest Retry-After the gateway honours.",
+    rule: milliseconds(0),
+    default: 10_000,
+    defaultSource: "gateway (no seed figure)",
+    stackKey: "platform:gateway.retryAfterCapMs",
+    secret: false,
+  },
+  breakerThreshold: {
+    name: "LLM_BREAKER_THRESHOLD",
+    doc: "Consecutive failed attempts that open a provider's circuit breaker.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "failures" },
+    default: 5,
+    defaultSource: "seeds: the breaker opens after 5 failures",
+    stackKey: "platform:gateway.breakerThreshold",
+    secret: false,
+  },
+  breakerHalfOpenAfterMs: {
+    name: "LLM_BREAKER_HALF_OPEN_AFTER_MS",
+    doc: "How long a breaker stays open before one half-open probe goes through.",
+    rule: milliseconds(0),
+    default: 60_000,
+    defaultSource: "seeds: the breaker resets after 60 s",
+    stackKey: "platform:gateway.breakerHalfOpenAfterMs",
+    secret: false,
+  },
+  storeTimeoutMs: {
+    name: "LLM_STORE_TIMEOUT_MS",
+    doc: "Bound on every Redis/Upstash call; on timeout or error the cache is bypassed, and after a timeout store calls fail at once for 1 s.",
+    rule: milliseconds(1),
+    default: 250,
+    defaultSource: "gateway (no seed figure)",
+    stackKey: "platform:gateway.storeTimeoutMs",
+    secret: false,
+  },
+  maxBodyBytes: {
+    name: "GATEWAY_MAX_BODY_BYTES",
+    doc: "Largest request body; larger ones get 413.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "bytes" },
+    default: 1_048_576,
+    defaultSource: "gateway (1 MiB; no seed figure)",
+    stackKey: "platform:gateway.maxBodyBytes",
+    secret: false,
+  },
+  apiKeys: {
+    name: "GATEWAY_API_KEYS",
+    doc: "Comma-separated client keys; when set, a missing or wrong Authorization: Bearer (or x-api-key) gets 401.",
+    rule: { kind: "list" },
+    defaultSource: "none: auth is off when unset",
+    stackKey: "platform:gatewayApiKeys",
+    secret: true,
+  },
+  rateLimitPerMinute: {
+    name: "GATEWAY_RATE_LIMIT_PER_MINUTE",
+    doc: "Requests per caller per minute (fixed window in the store); over it: 429 with retry-after.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "requests" },
+    defaultSource: "none: off when unset (the seeds give an alert threshold, not a limit)",
+    stackKey: "platform:gateway.rateLimitPerMinute",
+    secret: false,
+  },
+  upstashUrl: {
+    name: "UPSTASH_REDIS_REST_URL",
+    doc: "Upstash REST endpoint of the shared store (cache, breaker, budget, rate limit).",
+    rule: { kind: "text" },
+    defaultSource: "none: memory store when no store is set",
+    setBy: "the CacheStore component (Upstash)",
+    secret: false,
+  },
+  upstashToken: {
+    name: "UPSTASH_REDIS_REST_TOKEN",
+    doc: "Upstash REST token.",
+    rule: { kind: "text" },
+    defaultSource: "none",
+    setBy: "the CacheStore component (Upstash)",
+    secret: true,
+  },
+  redisUrl: {
+    name: "REDIS_URL",
+    doc: "Redis TCP store, used when no Upstash variables are set.",
+    rule: { kind: "text" },
+    defaultSource: "none",
+    setBy: "local runs and tests",
+    secret: true,
+  },
+  otlpEndpoint: {
+    name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+    doc: "OTLP/HTTP endpoint; traces go to ${endpoint}/v1/traces. Tracing is off when unset.",
+    rule: { kind: "url" },
+    defaultSource: "none: tracing off",
+    stackKey: "platform:gateway.otlpEndpoint",
+    secret: false,
+  },
+  serviceName: {
+    name: "OTEL_SERVICE_NAME",
+    doc: "service.name of the traces.",
+    rule: { kind: "text" },
+    default: "llm-gateway",
+    defaultSource: "the function's slug",
+    stackKey: "platform:gateway.serviceName",
+    secret: false,
+  },
+  posthogKey: {
+    name: "POSTHOG_KEY",
+    doc: "PostHog project key (a public ingest key); analytics are off when unset.",
+    rule: { kind: "text" },
+    defaultSource: "none: analytics off",
+    stackKey: "platform:posthog.projectKey",
+    secret: false,
+  },
+  posthogHost: {
+    name: "POSTHOG_HOST",
+    doc: "PostHog ingest host.",
+    rule: { kind: "url" },
+    default: "https://us.i.posthog.com",
+    defaultSource: "PostHog's US cloud",
+    stackKey: "platform:posthog.host",
+    secret: false,
+  },
+  analyticsSalt: {
+    name: "ANALYTICS_SALT",
+    doc: "Salt of the hashed distinct_id; set it for ids stable across processes.",
+    rule: { kind: "text" },
+    defaultSource: "a random salt per process",
+    setBy: "the operator (supabase secrets set), when stable ids are wanted",
+    secret: true,
+  },
+  logLevel: {
+    name: "LOG_LEVEL",
+    doc: "Least severe log level written.",
+    rule: { kind: "choice", options: logLevels },
+    default: "info",
+    defaultSource: "gateway",
+    stackKey: "platform:gateway.logLevel",
+    secret: false,
+  },
+  port: {
+    name: "PORT",
+    doc: "Local listen port (npm run gateway); on Supabase the platform owns the listener.",
+    rule: { kind: "number", integer: true, minimum: 0, maximum: 65_535 },
+    default: 8000,
+    defaultSource: "gateway entry (functions/llm-gateway/index.ts)",
+    setBy: "local runs",
+    secret: false,
+  },
+  host: {
+    name: "HOST",
+    doc: "Local listen address (npm run gateway).",
+    rule: { kind: "text" },
+    default: "127.0.0.1",
+    defaultSource: "gateway entry (functions/llm-gateway/index.ts)",
+    setBy: "local runs",
+    secret: false,
+  },
+  supabaseUrl: {
+    name: "SUPABASE_URL",
+    doc: "Set by Supabase's Edge Runtime; without PORT it tells the entry that the platform owns the listener.",
+    rule: { kind: "url" },
+    defaultSource: "none",
+    setBy: "Supabase's Edge Runtime",
+    secret: false,
+  },
+} as const satisfies Record<string, VariableDefinition>;
+
+/** The name of a gateway variable in {@link gatewayEnvironment}. */
+export type GatewayVariableKey = keyof typeof gatewayEnvironment;
+
+/**
+ * The knobs of the `platform:gateway` stack section: each is `platform:gateway.<key>` and the
+ * variable {@link gatewayEnvironment}`[key]`.
+ */
+export const gatewayKnobKeys = [
+  "attemptTimeoutMs",
+  "requestDeadlineMs",
+  "maxRetries",
+  "retryBaseMs",
+  "retryAfterCapMs",
+  "breakerThreshold",
+  "breakerHalfOpenAfterMs",
+  "storeTimeoutMs",
+  "defaultMaxTokens",
+  "maxBodyBytes",
+  "rateLimitPerMinute",
+  "logLevel",
+  "anthropicBaseUrl",
+  "openaiBaseUrl",
+  "otlpEndpoint",
+  "serviceName",
+] as const satisfies readonly GatewayVariableKey[];
+
+/** A key of the `platform:gateway` stack section. */
+export type GatewayKnobKey = (typeof gatewayKnobKeys)[number];
+
+/** Values of the `platform:gateway` section; an absent knob leaves the gateway's default. */
+export type GatewayKnobs = {
+  [Key in GatewayKnobKey]?: (typeof gatewayEnvironment)[Key]["rule"] extends { kind: "number" }
+    ? number
+    : (typeof gatewayEnvironment)[Key]["rule"] extends { kind: "choice" }
+      ? LogLevelName
+      : string;
+};

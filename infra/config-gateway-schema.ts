@@ -1,0 +1,116 @@
+import * as z from "zod";
+import {
+  gatewayEnvironment as variables,
+  type GatewayKnobKey,
+} from "../functions/llm-gateway/environment/contract";
+import {
+  variableSchema,
+  type RuleValue,
+  type ValueRule,
+  type VariableDefinition,
+} from "../functions/llm-gateway/environment/rules";
+
+type NoUndefined<Value> = Value extends undefined ? never : Value;
+
+/**
+ * The stack-config sections that become the LLM gateway's environment (`platform:llm`,
+ * `platform:budget`, the gateway keys of `platform:cache`, and `platform:gateway`), built from the
+ * gateway's own contract (functions/llm-gateway/environment/contract.ts): the shapes, limits,
+ * defaults and messages are the ones the gateway parses its environment with, so a value this
+ * schema accepts is one the gateway accepts. Messages complete "`platform:<key>` ...".
+ */
+
+/** The schema of the stack value behind a gateway variable with a default: absent takes it. */
+function withDefault<Rule extends ValueRule>(
+  variable: VariableDefinition<Rule> & { readonly default: RuleValue<Rule> },
+) {
+  return variableSchema(z, variable).default(variable.default as NoUndefined<RuleValue<Rule>>);
+}
+
+/** The schema of the stack value behind a gateway variable without a default: absent is off. */
+function optional<Rule extends ValueRule>(variable: VariableDefinition<Rule>) {
+  return variableSchema(z, variable).optional();
+}
+
+/** `platform:llm`: the routing table and the price table. */
+export const llmSchema = z
+  .strictObject(
+    {
+      routes: variableSchema(z, variables.routes),
+      prices: variableSchema(z, variables.prices),
+      expensiveTiers: z
+        .array(z.string({ error: "must be a tier name" }), {
+          error: "must be a list of tier names",
+        })
+        .default([]),
+    },
+    { error: "must be a map: { routes, prices, expensiveTiers }" },
+  )
+  .superRefine((llm, context) => {
+    llm.expensiveTiers.forEach((tier, index) => {
+      if (!(tier in llm.routes)) {
+        context.addIssue({
+          code: "custom",
+          path: ["expensiveTiers", index],
+          message: "names a tier that platform:llm.routes does not define",
+        });
+      }
+    });
+  });
+
+/** `platform:budget`: the daily spend cap (`LLM_DAILY_CAP_USD`), a positive number of dollars. */
+export const budgetSchema = z.strictObject(
+  { dailyUsd: variableSchema(z, variables.dailyCapUsd) },
+  { error: "must be a map: { dailyUsd }" },
+);
+
+/**
+ * The gateway's keys of `platform:cache` (`LLM_CACHE_TTL_S`, `EMBEDDING_CACHE_TTL_S`), spread into
+ * the section's schema next to the edge cache's own keys.
+ */
+export const gatewayCacheKeys = {
+  responseTtlSeconds: withDefault(variables.cacheTtlSeconds),
+  embeddingTtlSeconds: withDefault(variables.embeddingCacheTtlSeconds),
+};
+
+/** The default of {@link gatewayCacheKeys}, for the section's default when it is absent. */
+export const gatewayCacheDefaults = {
+  responseTtlSeconds: variables.cacheTtlSeconds.default,
+  embeddingTtlSeconds: variables.embeddingCacheTtlSeconds.default,
+};
+
+const knobs = {
+  attemptTimeoutMs: withDefault(variables.attemptTimeoutMs),
+  requestDeadlineMs: withDefault(variables.requestDeadlineMs),
+  maxRetries: withDefault(variables.maxRetries),
+  retryBaseMs: withDefault(variables.retryBaseMs),
+  retryAfterCapMs: withDefault(variables.retryAfterCapMs),
+  breakerThreshold: withDefault(variables.breakerThreshold),
+  breakerHalfOpenAfterMs: withDefault(variables.breakerHalfOpenAfterMs),
+  storeTimeoutMs: withDefault(variables.storeTimeoutMs),
+  defaultMaxTokens: withDefault(variables.defaultMaxTokens),
+  maxBodyBytes: withDefault(variables.maxBodyBytes),
+  rateLimitPerMinute: optional(variables.rateLimitPerMinute),
+  logLevel: withDefault(variables.logLevel),
+  anthropicBaseUrl: withDefault(variables.anthropicBaseUrl),
+  openaiBaseUrl: withDefault(variables.openaiBaseUrl),
+  otlpEndpoint: optional(variables.otlpEndpoint),
+  serviceName: withDefault(variables.serviceName),
+} satisfies Record<GatewayKnobKey, z.ZodType>;
+
+/**
+ * `platform:gateway`: the resilience, limit and telemetry knobs, each `platform:gateway.<key>` for
+ * the contract's variable `<key>`. Absent keys take the contract's default (the seeds' figures
+ * where they give one); absent optional ones (rate limit, OTLP endpoint) leave the feature off.
+ * The whole section may be absent.
+ */
+export const gatewaySchema = z
+  .strictObject(knobs, {
+    error: `must be a map: { ${Object.keys(knobs).join(", ")} }`,
+  })
+  .prefault({});
+
+/** The validated `platform:gateway` section. */
+export type GatewayKnobsConfig = z.infer<typeof gatewaySchema>;
+/** A route of `platform:llm.routes`, as the gateway's `LLM_ROUTES` takes it. */
+export type LlmRoute = z.infer<typeof llmSchema>["routes"][string];
