@@ -1,9 +1,9 @@
 // `npm run plan`: reads the command line, plans each stack against the in-repo engine, prints
 // the plans (and, with --all, the collisions between stacks). Resolves with the exit code.
 import { join } from "node:path";
+import type * as ProviderHostChecks from "../provider-host/run-checks";
 import { parsePlanArguments, planSecrets, usage } from "./cli-arguments";
 import { findCollisions, renderCollisions } from "./collisions";
-import { runProviderHostChecks } from "../provider-host/run-checks";
 import { readProjectFile } from "./project-file";
 import { planToJson, renderPlanText } from "./render";
 import { planStack, type PlanOutcome } from "./run-plan";
@@ -25,6 +25,11 @@ export async function main(
     const { rootDirectory } = planArguments;
     if (planArguments.providers) {
       const [stack = "staging"] = planArguments.stacks;
+      // Loaded only here (the provider host's gRPC client is not needed to plan), with require:
+      // the plan runs as CommonJS through tsx, whose require hook resolves TypeScript.
+      const { runProviderHostChecks } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("../provider-host/run-checks") as typeof ProviderHostChecks;
       return await runProviderHostChecks(stack);
     }
     const project = readProjectFile(rootDirectory);
