@@ -47,6 +47,7 @@ export function pipelinesArgsFromConfig(
     supabaseProjectRef: config.supabase.projectRef,
     gatewayUrl: config.gatewayUrl,
     webUrl: stableWebUrl(config),
+    uptimeIntervalMinutes: config.uptime.intervalMinutes,
     uptimeRetries: config.uptime.retries,
     uptimeTimeoutSeconds: config.uptime.timeoutSeconds,
   };

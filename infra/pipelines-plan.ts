@@ -6,11 +6,15 @@
 import {
   environmentSecretNames,
   environmentVariableNames,
-  repositorySecretNames,
+  monitoringSecretNames,
   repositoryVariableNames,
 } from "../workflows/github-names";
 import { renderWorkflowFiles, type RenderedFile } from "../workflows/rendered-files";
-import type { EnvironmentName, WorkflowSettings } from "../workflows/settings";
+import {
+  monitoringEnvironment,
+  type EnvironmentName,
+  type WorkflowSettings,
+} from "../workflows/settings";
 
 /** The secret values a stack hands the Pipelines component, by role. */
 export type PipelineSecretSource =
@@ -31,14 +35,18 @@ export type PipelineVariableSource =
   | "uptimeRetries"
   | "uptimeTimeoutSeconds";
 
-/** Where a secret or variable lives. */
-export type GitHubScope = "environment" | "repository";
+/**
+ * Where a secret or variable lives: the stack's environment, its `<environment>-uptime`
+ * monitoring environment, or the repository (variables only: a repository secret is readable by
+ * any branch's workflow, pull requests included).
+ */
+export type GitHubScope = "environment" | "monitoring" | "repository";
 
 /** One Actions secret or variable the stack writes. */
 export interface PlannedValue<Source extends string> {
   /** Name the workflows read. @example "VERCEL_TOKEN" */
   name: string;
-  /** `environment`: scoped to the stack's environment; `repository`: repository-wide. */
+  /** See {@link GitHubScope}. */
   scope: GitHubScope;
   /** Which argument of the component supplies the value. */
   source: Source;
@@ -48,7 +56,9 @@ export interface PlannedValue<Source extends string> {
 export interface PipelinesPlan {
   /** The GitHub environment of the stack. */
   environment: EnvironmentName;
-  /** Actions secrets, environment-scoped and prefixed repository-level ones. */
+  /** The stack's monitoring environment (uptime checks), e.g. `production-uptime`. */
+  monitoringEnvironment: string;
+  /** Actions secrets, every one in an environment. */
   secrets: PlannedValue<PipelineSecretSource>[];
   /** Actions variables, environment-scoped and prefixed repository-level ones. */
   variables: PlannedValue<PipelineVariableSource>[];
@@ -72,7 +82,6 @@ export interface PipelinesPlanOptions {
 
 /** The GitHub resources one stack manages. */
 export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
-  const repositorySecrets = repositorySecretNames(options.environment);
   const repositoryVariables = repositoryVariableNames(options.environment);
   const secrets: PlannedValue<PipelineSecretSource>[] = [
     { name: environmentSecretNames.vercelToken, scope: "environment", source: "vercelToken" },
@@ -96,8 +105,7 @@ export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
       scope: "environment",
       source: "pulumiAccessToken",
     },
-    { name: repositorySecrets.pulumiAccessToken, scope: "repository", source: "pulumiAccessToken" },
-    { name: repositorySecrets.slackWebhookUrl, scope: "repository", source: "slackWebhookUrl" },
+    { name: monitoringSecretNames.slackWebhookUrl, scope: "monitoring", source: "slackWebhookUrl" },
   ];
   const webUrl = (name: string, scope: GitHubScope): PlannedValue<PipelineVariableSource>[] =>
     options.hasWebUrl ? [{ name, scope, source: "webUrl" }] : [];
@@ -126,6 +134,7 @@ export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
   ];
   return {
     environment: options.environment,
+    monitoringEnvironment: monitoringEnvironment(options.environment),
     secrets,
     variables,
     workflowFiles: options.manageWorkflowFiles ? renderWorkflowFiles(options.workflowSettings) : [],
@@ -138,9 +147,14 @@ export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
  */
 export function managedGitHubObjects(plan: PipelinesPlan): string[] {
   const scoped = (scope: GitHubScope) =>
-    scope === "environment" ? plan.environment : "repository";
+    scope === "environment"
+      ? plan.environment
+      : scope === "monitoring"
+        ? plan.monitoringEnvironment
+        : "repository";
   return [
     `environment:${plan.environment}`,
+    `environment:${plan.monitoringEnvironment}`,
     ...plan.secrets.map((secret) => `secret:${scoped(secret.scope)}:${secret.name}`),
     ...plan.variables.map((variable) => `variable:${scoped(variable.scope)}:${variable.name}`),
     ...plan.workflowFiles.map((file) => `file:${file.path}`),

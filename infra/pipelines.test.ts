@@ -68,44 +68,74 @@ function childrenOf(component: Pipelines, type: string) {
   );
 }
 
+/** The stack's own environment (not its `-uptime` monitoring environment). */
+async function stackEnvironment(component: Pipelines, name: string) {
+  const environments = await childrenOf(component, types.environment);
+  return environments.find((environment) => environment.inputs["environment"] === name);
+}
+
 describe("Pipelines environments", () => {
-  it("creates the stack's environment", async () => {
-    const [environment] = await childrenOf(staging, types.environment);
-    expect(environment?.inputs).toMatchObject({
-      repository: "ai-platform",
-      environment: "staging",
-    });
+  it("creates the stack's environment and its monitoring environment", async () => {
+    const environments = await childrenOf(staging, types.environment);
+    expect(environments.map((environment) => environment.inputs["environment"]).sort()).toEqual([
+      "staging",
+      "staging-uptime",
+    ]);
   });
 
   it("makes the production user ids its reviewing users", async () => {
-    const [environment] = await childrenOf(production, types.environment);
+    const environment = await stackEnvironment(production, "production");
     expect(environment?.inputs["reviewers"]).toMatchObject([{ users: [1234567] }]);
   });
 
   it("makes the production team ids its reviewing teams", async () => {
-    const [environment] = await childrenOf(production, types.environment);
+    const environment = await stackEnvironment(production, "production");
     expect(environment?.inputs["reviewers"]).toMatchObject([{ teams: [7654321] }]);
   });
 
   it("prevents self-review in production", async () => {
-    const [environment] = await childrenOf(production, types.environment);
+    const environment = await stackEnvironment(production, "production");
     expect(environment?.inputs).toMatchObject({ preventSelfReview: true, canAdminsBypass: false });
   });
 
-  it("lets production deploy only from the deploy branch", async () => {
-    const [environment] = await childrenOf(production, types.environment);
-    const [policy] = await childrenOf(production, types.branchPolicy);
-    expect(environment?.inputs["deploymentBranchPolicy"]).toEqual({
-      protectedBranches: false,
-      customBranchPolicies: true,
-    });
-    expect(policy?.inputs).toMatchObject({ environment: "production", branchPattern: "main" });
+  it.each(["staging", "staging-uptime"])(
+    "lets only the deploy branch use %s, so no pull request reads its secrets",
+    async (name) => {
+      const environment = await stackEnvironment(staging, name);
+      const policies = await childrenOf(staging, types.branchPolicy);
+      expect(environment?.inputs["deploymentBranchPolicy"]).toEqual({
+        protectedBranches: false,
+        customBranchPolicies: true,
+      });
+      expect(policies.map((policy) => policy.inputs)).toContainEqual(
+        expect.objectContaining({ environment: name, branchPattern: "main" }),
+      );
+    },
+  );
+
+  it.each(["production", "production-uptime"])(
+    "lets only the deploy branch use %s",
+    async (name) => {
+      const environment = await stackEnvironment(production, name);
+      const policies = await childrenOf(production, types.branchPolicy);
+      expect(environment?.inputs["deploymentBranchPolicy"]).toEqual({
+        protectedBranches: false,
+        customBranchPolicies: true,
+      });
+      expect(policies.map((policy) => policy.inputs)).toContainEqual(
+        expect.objectContaining({ environment: name, branchPattern: "main" }),
+      );
+    },
+  );
+
+  it("gives staging no reviewers", async () => {
+    const environment = await stackEnvironment(staging, "staging");
+    expect(environment?.inputs["reviewers"]).toEqual([]);
   });
 
-  it("leaves staging open to every branch, for pull request previews", async () => {
-    const [environment] = await childrenOf(staging, types.environment);
+  it("gives the monitoring environment no reviewers, so checks never wait", async () => {
+    const environment = await stackEnvironment(production, "production-uptime");
     expect(environment?.inputs["reviewers"]).toEqual([]);
-    expect(await childrenOf(staging, types.branchPolicy)).toEqual([]);
   });
 
   it("refuses a production environment without reviewers, naming the key", () => {
@@ -122,7 +152,12 @@ describe("Pipelines environments", () => {
 describe("Pipelines secrets", () => {
   it("writes the deploy credentials into the environment", async () => {
     const secrets = await childrenOf(staging, types.environmentSecret);
-    expect(secrets.map((secret) => secret.inputs["secretName"]).sort()).toEqual([
+    expect(
+      secrets
+        .filter((secret) => secret.inputs["environment"] === "staging")
+        .map((secret) => secret.inputs["secretName"])
+        .sort(),
+    ).toEqual([
       "EXPO_TOKEN",
       "PULUMI_ACCESS_TOKEN",
       "SUPABASE_ACCESS_TOKEN",
@@ -131,30 +166,31 @@ describe("Pipelines secrets", () => {
     ]);
   });
 
-  it("writes only this environment's prefixed repository secrets", async () => {
-    const secrets = await childrenOf(production, types.repositorySecret);
-    expect(secrets.map((secret) => secret.inputs["secretName"]).sort()).toEqual([
-      "PRODUCTION_PULUMI_ACCESS_TOKEN",
-      "PRODUCTION_SLACK_WEBHOOK_URL",
-    ]);
+  it("writes the Slack webhook into the monitoring environment", async () => {
+    const secrets = await childrenOf(production, types.environmentSecret);
+    expect(
+      secrets
+        .filter((secret) => secret.inputs["environment"] === "production-uptime")
+        .map((secret) => secret.inputs["secretName"]),
+    ).toEqual(["SLACK_WEBHOOK_URL"]);
+  });
+
+  it("writes no repository-level secret, which any branch's workflow could read", async () => {
+    const registered = new Set(recorder.resources.map((resource) => resource.type));
+    expect(registered.has(types.repositorySecret)).toBe(false);
   });
 
   it("marks every secret value a Pulumi secret", async () => {
     const secrets = [
       ...(await childrenOf(staging, types.environmentSecret)),
-      ...(await childrenOf(staging, types.repositorySecret)),
       ...(await childrenOf(production, types.environmentSecret)),
-      ...(await childrenOf(production, types.repositorySecret)),
     ];
-    expect(secrets).toHaveLength(14);
+    expect(secrets).toHaveLength(12);
     for (const secret of secrets) expect(secret.secretInputs).toContain("value");
   });
 
   it("never uses the deprecated plaintextValue", async () => {
-    const secrets = [
-      ...(await childrenOf(staging, types.environmentSecret)),
-      ...(await childrenOf(staging, types.repositorySecret)),
-    ];
+    const secrets = await childrenOf(staging, types.environmentSecret);
     for (const secret of secrets) expect(secret.inputs).not.toHaveProperty("plaintextValue");
   });
 });

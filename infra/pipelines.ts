@@ -23,11 +23,14 @@ export interface PipelinesSecrets {
   /** Expo token (`platform:expoToken`), `EXPO_TOKEN`. */
   expoToken: pulumi.Input<string>;
   /**
-   * Pulumi access token (`platform:pulumiAccessToken`): `PULUMI_ACCESS_TOKEN` in the environment
-   * and `<ENVIRONMENT>_PULUMI_ACCESS_TOKEN` for pull request previews.
+   * Pulumi access token (`platform:pulumiAccessToken`): `PULUMI_ACCESS_TOKEN` in the environment,
+   * the fallback of the `pulumi up` step when Pulumi Cloud OIDC is not set up.
    */
   pulumiAccessToken: pulumi.Input<string>;
-  /** Slack incoming webhook URL (`platform:slackWebhookUrl`), `<ENVIRONMENT>_SLACK_WEBHOOK_URL`. */
+  /**
+   * Slack incoming webhook URL (`platform:slackWebhookUrl`), `SLACK_WEBHOOK_URL` in the
+   * `<environment>-uptime` monitoring environment.
+   */
   slackWebhookUrl: pulumi.Input<string>;
 }
 
@@ -71,6 +74,12 @@ export interface PipelinesArgs {
   mobileAppPath: string;
   /** Node.js major version of the workflows' jobs. @default "20" */
   nodeVersion?: string;
+  /**
+   * Minutes between uptime checks (`platform:uptime.intervalMinutes`), the rendered schedule.
+   * A plain number: it shapes the workflow file.
+   * @default 5
+   */
+  uptimeIntervalMinutes?: number;
   /** Secret values, written as Actions secrets. */
   secrets: PipelinesSecrets;
   /** Vercel team id (`platform:vercel.teamId`), variable `VERCEL_ORG_ID`. */
@@ -95,10 +104,11 @@ export interface PipelinesArgs {
 }
 
 /**
- * The GitHub side of one stack: its Actions environment (production: reviewers, no self-review,
- * deploys only from the branch), the environment's secrets and variables, this stack's
- * prefixed repository secrets and variables (previews, uptime), and, when enabled, the
- * rendered workflow files.
+ * The GitHub side of one stack: its Actions environment (production: reviewers, no self-review;
+ * both: only the deploy branch may use it), a monitoring environment for the uptime checks (the
+ * Slack webhook, deploy branch only, no reviewers), the environments' secrets and variables, this
+ * stack's prefixed repository variables (uptime), and, when enabled, the rendered workflow files.
+ * No repository-level secret: a pull request's workflow could read it.
  */
 export class Pipelines extends pulumi.ComponentResource {
   /** The GitHub environment's name. */
@@ -128,12 +138,15 @@ export class Pipelines extends pulumi.ComponentResource {
         webAppPath: args.webAppPath,
         mobileAppPath: args.mobileAppPath,
         nodeVersion: args.nodeVersion ?? "20",
+        uptimeIntervalMinutes: args.uptimeIntervalMinutes ?? 5,
       },
       hasDatabasePassword: args.secrets.supabaseDatabasePassword !== undefined,
       hasWebUrl: args.webUrl !== undefined,
     });
     const child = { parent: this };
 
+    // Only the deploy branch may use either environment: a pull request (or a workflow edited on
+    // any other branch) gets none of their secrets. Production also waits for a reviewer.
     const environment = new github.RepositoryEnvironment(
       childName(name, "environment"),
       {
@@ -142,25 +155,39 @@ export class Pipelines extends pulumi.ComponentResource {
         preventSelfReview: production,
         canAdminsBypass: !production,
         reviewers: production ? [{ users: [...users], teams: [...teams] }] : [],
-        // Staging takes any branch (pull request previews deploy there); production only the
-        // deploy branch, below.
-        deploymentBranchPolicy: production
-          ? { protectedBranches: false, customBranchPolicies: true }
-          : undefined,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       },
       child,
     );
-    if (production) {
-      new github.RepositoryEnvironmentDeploymentPolicy(
-        childName(name, "branch-policy"),
-        {
-          repository: args.repository,
-          environment: environment.environment,
-          branchPattern: args.branch,
-        },
-        child,
-      );
-    }
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      childName(name, "branch-policy"),
+      {
+        repository: args.repository,
+        environment: environment.environment,
+        branchPattern: args.branch,
+      },
+      child,
+    );
+    const monitoring = new github.RepositoryEnvironment(
+      childName(name, "monitoring-environment"),
+      {
+        repository: args.repository,
+        environment: plan.monitoringEnvironment,
+        canAdminsBypass: false,
+        reviewers: [],
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      },
+      child,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      childName(name, "monitoring-branch-policy"),
+      {
+        repository: args.repository,
+        environment: monitoring.environment,
+        branchPattern: args.branch,
+      },
+      child,
+    );
 
     const secretValue = (source: PipelineSecretSource): pulumi.Input<string> => {
       const value = args.secrets[source];
@@ -169,24 +196,24 @@ export class Pipelines extends pulumi.ComponentResource {
     };
     for (const secret of plan.secrets) {
       const value = pulumi.secret(secretValue(secret.source));
-      if (secret.scope === "environment") {
-        new github.ActionsEnvironmentSecret(
-          childName(name, "secret", secret.name),
-          {
-            repository: args.repository,
-            environment: environment.environment,
-            secretName: secret.name,
-            value,
-          },
-          child,
-        );
-      } else {
-        new github.ActionsSecret(
-          childName(name, "secret", secret.name),
-          { repository: args.repository, secretName: secret.name, value },
-          child,
-        );
+      if (secret.scope === "repository") {
+        throw new Error(`Pipelines: secret ${secret.name} must live in an environment`);
       }
+      const scope = secret.scope === "monitoring" ? monitoring : environment;
+      new github.ActionsEnvironmentSecret(
+        childName(
+          name,
+          "secret",
+          secret.scope === "monitoring" ? `uptime-${secret.name}` : secret.name,
+        ),
+        {
+          repository: args.repository,
+          environment: scope.environment,
+          secretName: secret.name,
+          value,
+        },
+        child,
+      );
     }
 
     const variableValues: Record<PipelineVariableSource, pulumi.Input<string> | undefined> = {
@@ -201,7 +228,7 @@ export class Pipelines extends pulumi.ComponentResource {
     for (const variable of plan.variables) {
       const value = variableValues[variable.source];
       if (value === undefined) throw new Error(`Pipelines: ${variable.source} is required`);
-      if (variable.scope === "environment") {
+      if (variable.scope !== "repository") {
         new github.ActionsEnvironmentVariable(
           childName(name, "variable", variable.name),
           {

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { environmentSecretNames, environmentVariableNames } from "./github-names";
+import {
+  environmentSecretNames,
+  environmentVariableNames,
+  handSetSecretNames,
+  handSetVariableNames,
+  monitoringSecretNames,
+} from "./github-names";
 import { renderWorkflowFiles } from "./rendered-files";
 
 const documentation = readFileSync(join(__dirname, "..", "docs", "workflows.md"), "utf8");
@@ -14,21 +20,20 @@ describe("docs/workflows.md", () => {
     },
   );
 
-  it.each([...Object.values(environmentSecretNames), ...Object.values(environmentVariableNames)])(
-    "documents %s",
-    (name) => {
-      expect(documentation).toContain(`\`${name}\``);
+  it.each([
+    ...Object.values(environmentSecretNames),
+    ...Object.values(environmentVariableNames),
+    ...Object.values(handSetSecretNames),
+    ...Object.values(handSetVariableNames),
+    ...Object.values(monitoringSecretNames),
+  ])("documents %s", (name) => {
+    expect(documentation).toContain(`\`${name}\``);
+  });
+
+  it.each(["WEB_URL", "GATEWAY_URL", "UPTIME_RETRIES", "UPTIME_TIMEOUT_SECONDS"])(
+    "documents the repository-level <ENV>_%s",
+    (suffix) => {
+      expect(documentation).toContain(`\`<ENV>_${suffix}\``);
     },
   );
-
-  it.each([
-    "PULUMI_ACCESS_TOKEN",
-    "SLACK_WEBHOOK_URL",
-    "WEB_URL",
-    "GATEWAY_URL",
-    "UPTIME_RETRIES",
-    "UPTIME_TIMEOUT_SECONDS",
-  ])("documents the repository-level <ENV>_%s", (suffix) => {
-    expect(documentation).toContain(`\`<ENV>_${suffix}\``);
-  });
 });

@@ -35,12 +35,13 @@ describe("renderWorkflow", () => {
   it("uses the web app folder of the settings in path filters", () => {
     const custom = allWorkflows({ ...defaultWorkflowSettings, webAppPath: "web" });
     const webDeploy = custom.find((workflow) => workflow.fileName === "web-deploy.yml");
-    expect(webDeploy?.on.push?.paths).toContain("web/**");
+    expect(webDeploy?.on.pull_request?.paths).toContain("web/**");
   });
 
   it("deploys from the configured branch", () => {
     const custom = allWorkflows({ ...defaultWorkflowSettings, branch: "trunk" });
-    expect(renderWorkflow(custom[0]!)).toContain("refs/heads/trunk");
+    const infra = custom.find((workflow) => workflow.fileName === "infra.yml");
+    expect(renderWorkflow(infra!)).toContain("github.event.workflow_run.head_branch == 'trunk'");
   });
 });
 

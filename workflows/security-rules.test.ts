@@ -14,6 +14,10 @@ const badFixtures: Record<string, string> = {
   "deploy-concurrency": "deploy-without-concurrency.yml",
   "no-untrusted-context-in-run": "untrusted-context-in-run.yml",
   "production-environment": "production-outside-environment.yml",
+  "secrets-in-environments": "secret-outside-environment.yml",
+  "token-scope-per-step": "token-during-install.yml",
+  "npm-ci": "npm-install.yml",
+  "artifact-provenance": "artifact-without-provenance.yml",
 };
 
 function fixture(fileName: string) {

@@ -1,5 +1,11 @@
 import { environmentSecretNames } from "./github-names";
-import { environmentName, type ParsedJob, type ParsedWorkflow } from "./parsed-workflow";
+import {
+  environmentName,
+  secretReferences,
+  type ParsedJob,
+  type ParsedWorkflow,
+} from "./parsed-workflow";
+import { monitoringEnvironment } from "./settings";
 
 /** A hardening rule: returns one message per violation, empty when the workflow complies. */
 export interface SecurityRule {
@@ -103,7 +109,102 @@ export const securityRules: SecurityRule[] = [
       Object.entries(workflow.jobs)
         .filter(([id]) => id.includes("production"))
         .filter(([, job]) => environmentName(job) !== undefined || usesDeployCredential(job))
-        .filter(([, job]) => environmentName(job) !== "production")
+        .filter(([, job]) => {
+          const name = environmentName(job);
+          return name !== "production" && name !== monitoringEnvironment("production");
+        })
         .map(([id]) => `${workflow.fileName}: job ${id} is not in the production environment`),
   },
+  {
+    id: "secrets-in-environments",
+    description:
+      "every job that reads a secret runs in an environment (whose deployment-branch policy keeps pull requests out)",
+    check: (workflow) =>
+      Object.entries(workflow.jobs)
+        .filter(([, job]) => environmentName(job) === undefined)
+        .flatMap(([id, job]) =>
+          secretReferences(job).map(
+            (name) =>
+              `${workflow.fileName}: job ${id} reads secrets.${name} outside an environment`,
+          ),
+        ),
+  },
+  {
+    id: "token-scope-per-step",
+    description:
+      "tokens reach single run steps: never a job-wide env, never an action's inputs, never a step that installs dependencies or builds the app",
+    check: (workflow) =>
+      Object.entries(workflow.jobs).flatMap(([id, job]) => [
+        ...secretReferences(job.env).map(
+          (name) => `${workflow.fileName}: job ${id} gives secrets.${name} to every step`,
+        ),
+        ...(job.steps ?? []).flatMap((step) => {
+          const label = `${workflow.fileName}: job ${id} step "${step.name ?? "?"}"`;
+          if (step.uses !== undefined) {
+            return secretReferences([step.with, step.env]).map(
+              (name) => `${label} hands secrets.${name} to an action`,
+            );
+          }
+          const installsOrBuilds = unsafeCommands.some((command) => command.test(step.run ?? ""));
+          return installsOrBuilds
+            ? secretReferences(step.env).map(
+                (name) => `${label} installs or builds while secrets.${name} is set`,
+              )
+            : [];
+        }),
+      ]),
+  },
+  {
+    id: "npm-ci",
+    description: "installs use `npm ci` (the lockfile, exactly), never `npm install`",
+    check: (workflow) =>
+      Object.entries(workflow.jobs).flatMap(([id, job]) =>
+        (job.steps ?? [])
+          .filter((step) => /\bnpm (install|i|add)\b/.test(step.run ?? ""))
+          .map(
+            (step) =>
+              `${workflow.fileName}: job ${id} step "${step.name ?? "?"}" runs npm install, not npm ci`,
+          ),
+      ),
+  },
+  {
+    id: "artifact-provenance",
+    description:
+      "a job that deploys another run's artifact checks that run's provenance (workflow, event, branch, repository) first",
+    check: (workflow) =>
+      Object.entries(workflow.jobs).flatMap(([id, job]) => {
+        const steps = job.steps ?? [];
+        const provenance = steps.findIndex((step) =>
+          (step.run ?? "").includes('check_run_provenance "'),
+        );
+        return steps
+          .map((step, index) => ({ step, index }))
+          .filter(({ step }) => downloadsFromAnotherRun(step))
+          .filter(({ index }) => provenance === -1 || provenance > index)
+          .map(
+            ({ step }) =>
+              `${workflow.fileName}: job ${id} step "${step.name ?? "?"}" fetches another run's artifact without a provenance check before it`,
+          );
+      }),
+  },
 ];
+
+/** Commands that run third-party code: dependency install scripts or the app's build. */
+const unsafeCommands = [
+  /\bnpm (ci|install|i)\b/,
+  /\bnpm run (build|bundle)\b/,
+  /\byarn\b|\bpnpm\b/,
+  /"\$vercel" build\b|\bvercel build\b/,
+];
+
+/** Whether a step downloads an artifact of another workflow run. */
+function downloadsFromAnotherRun(step: {
+  uses?: string;
+  with?: Record<string, unknown>;
+  run?: string;
+}) {
+  if (step.uses?.startsWith("actions/download-artifact@") && step.with?.["run-id"] !== undefined) {
+    return true;
+  }
+  return /\/actions\/artifacts\/[^/\s"]+\/zip/.test(step.run ?? "");
+}

@@ -1,23 +1,21 @@
 /**
  * The shell code inside the rendered workflows, run for real with bash, curl and jq against
- * loopback servers: the artifact digest and its verification, the Supabase deploy (Management
- * API wire format), the uptime check with retries, and the Slack alert.
+ * loopback servers: the gateway hash and its verification, the uptime check (retries, degraded,
+ * the time budget) and its incidents (GitHub issues, Slack once per incident, recovery), and the
+ * rollback's input validation. The promotion path is in promotion.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeArtifact } from "../functions/bundle/write-artifact";
 import type { ArtifactManifest } from "../functions/bundle/manifest";
 import { startCaptureSink, type CaptureSink } from "../test/support/capture-sink";
-import {
-  startManagementApiServer,
-  type ManagementApiServer,
-} from "../test/supabase/management-api-server";
+import { cronForInterval } from "./definitions/uptime";
+import { startGitHubApiServer, type GitHubApiServer } from "./test/github-api-server";
 import { runStepScript, stepScript } from "./test/run-step-script";
 import { startStatusServer, type StatusServer } from "./test/status-server";
 
-const accessToken = "sbp_loopback_token";
 const projectRef = "abcdefghijklmnopqrst";
 const workspaces: string[] = [];
 
@@ -45,148 +43,91 @@ async function workspaceWithArtifact(): Promise<{ cwd: string; manifest: Artifac
   return { cwd, manifest };
 }
 
-const digestScript = stepScript("functions-deploy.yml", "bundle", "Compute the artifact digest");
-const verifyScript = stepScript(
-  "functions-deploy.yml",
-  "deploy-staging",
-  "Verify the artifact digest",
-);
-const deployScript = stepScript("functions-deploy.yml", "deploy-staging", "Deploy the functions");
+const digestScript = stepScript("infra.yml", "bundle", "Compute the gateway hash");
+const verifyScript = stepScript("infra.yml", "up-staging", "Verify the gateway artifact");
 const checkScript = stepScript("uptime.yml", "check-staging", "Check the web app and the gateway");
-const alertScript = stepScript("uptime.yml", "check-staging", "Alert Slack");
+const reportScript = stepScript("uptime.yml", "check-staging", "Report incidents");
+const bundleGlob = { ARTIFACT_GLOB: "dist/functions/*/manifest.json" };
+
+/** Moves the bundle where a deploy job downloads it: `.artifacts/llm-gateway/<sha256>/`. */
+function placeAsDownloaded(cwd: string, sha256: string): Record<string, string> {
+  mkdirSync(join(cwd, ".artifacts/llm-gateway"), { recursive: true });
+  renameSync(
+    join(cwd, "dist/functions/llm-gateway"),
+    join(cwd, `.artifacts/llm-gateway/${sha256}`),
+  );
+  return {
+    GATEWAY_SHA256: sha256,
+    ARTIFACT_GLOB: `.artifacts/llm-gateway/${sha256}/manifest.json`,
+  };
+}
 
 afterAll(() => {
   for (const directory of workspaces) rmSync(directory, { recursive: true, force: true });
 });
 
-describe("functions-deploy: artifact digest", () => {
-  it("verifies the artifact the bundle job digested", async () => {
-    const { cwd } = await workspaceWithArtifact();
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    expect(digest.outputs["sha256"]).toMatch(/^[0-9a-f]{64}$/);
-    const verify = await runStepScript(verifyScript, {
-      cwd,
-      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
-    });
-    expect(verify.status).toBe(0);
-  });
-
-  it("refuses an artifact changed after bundling", async () => {
-    const { cwd } = await workspaceWithArtifact();
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    writeFileSync(join(cwd, "dist/functions/llm-gateway/index.js"), "tampered\n");
-    const verify = await runStepScript(verifyScript, {
-      cwd,
-      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
-    });
-    expect(verify.status).toBe(1);
-    expect(verify.output).toContain("does not match the bundled");
-  });
-});
-
-describe("functions-deploy: manifest verification", () => {
-  it("accepts the manifest npm run bundle writes", async () => {
+describe("infra: the gateway hash", () => {
+  it("outputs the gateway manifest's sha256", async () => {
     const { cwd, manifest } = await workspaceWithArtifact();
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    const verify = await runStepScript(verifyScript, {
-      cwd,
-      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
-    });
-    expect(verify.output).toContain(`llm-gateway verified: sha256 ${manifest.sha256}`);
+    const run = await runStepScript(digestScript, { cwd, environment: bundleGlob });
+    expect(run.outputs["sha256"]).toBe(manifest.sha256);
   });
 
-  it("refuses a file that differs from its manifest, whatever the artifact digest says", async () => {
+  it("prints the hash to pin", async () => {
+    const { cwd, manifest } = await workspaceWithArtifact();
+    const run = await runStepScript(digestScript, { cwd, environment: bundleGlob });
+    expect(run.output).toContain(`llm-gateway sha256 ${manifest.sha256}`);
+  });
+
+  it("refuses a bundle whose file differs from its manifest", async () => {
     const { cwd } = await workspaceWithArtifact();
     writeFileSync(
       join(cwd, "dist/functions/llm-gateway/chunks/shared.js"),
       "export const shared = 2;\n",
     );
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    const verify = await runStepScript(verifyScript, {
+    const run = await runStepScript(digestScript, { cwd, environment: bundleGlob });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain("llm-gateway: chunks/shared.js does not match its manifest");
+  });
+});
+
+describe("infra: verifying a downloaded gateway artifact", () => {
+  it("accepts the artifact the bundle job hashed", async () => {
+    const { cwd, manifest } = await workspaceWithArtifact();
+    const run = await runStepScript(verifyScript, {
       cwd,
-      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
+      environment: placeAsDownloaded(cwd, manifest.sha256),
     });
-    expect(verify.status).toBe(1);
-    expect(verify.output).toContain("llm-gateway: chunks/shared.js does not match its manifest");
+    expect(run.status).toBe(0);
   });
 
   it("refuses a file the manifest does not list", async () => {
-    const { cwd } = await workspaceWithArtifact();
-    writeFileSync(join(cwd, "dist/functions/llm-gateway/extra.js"), "globalThis.extra = true;\n");
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    const verify = await runStepScript(verifyScript, {
-      cwd,
-      environment: { EXPECTED_SHA256: digest.outputs["sha256"] ?? "" },
-    });
-    expect(verify.status).toBe(1);
-    expect(verify.output).toContain("3 files present, the manifest lists 2");
-  });
-
-  it("prints each function's hash in the bundle job, for pinning", async () => {
     const { cwd, manifest } = await workspaceWithArtifact();
-    const digest = await runStepScript(digestScript, { cwd, environment: {} });
-    expect(digest.output).toContain(`llm-gateway sha256 ${manifest.sha256}`);
-  });
-});
-
-describe("functions-deploy: deploy through the Management API", () => {
-  let api: ManagementApiServer;
-
-  beforeAll(async () => {
-    api = await startManagementApiServer({ accessToken, projectRefs: [projectRef] });
-  });
-
-  afterAll(() => api.stop());
-
-  it("uploads every artifact file under its relative path, with the manifest's entrypoint", async () => {
-    const { cwd, manifest } = await workspaceWithArtifact();
-    const run = await runStepScript(deployScript, {
-      cwd,
-      environment: {
-        SUPABASE_ACCESS_TOKEN: accessToken,
-        SUPABASE_PROJECT_REF: projectRef,
-        SUPABASE_API_URL: api.url,
-      },
-    });
-    expect(run.status).toBe(0);
-    const deployed = api.functions.get(projectRef)?.get("llm-gateway");
-    expect(deployed?.entrypointPath).toBe("index.js");
-    expect(deployed?.files.map((file) => [file.name, file.sha256]).sort()).toEqual(
-      manifest.files.map((file) => [file.path, file.sha256]).sort(),
+    const environment = placeAsDownloaded(cwd, manifest.sha256);
+    writeFileSync(
+      join(cwd, `.artifacts/llm-gateway/${manifest.sha256}/extra.js`),
+      "globalThis.extra = true;\n",
     );
+    const run = await runStepScript(verifyScript, { cwd, environment });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain("3 files present, the manifest lists 2");
   });
 
-  it("passes the manifest's verify_jwt", async () => {
-    const { cwd } = await workspaceWithArtifact();
-    await runStepScript(deployScript, {
+  it("refuses an artifact whose manifest is another hash", async () => {
+    const { cwd, manifest } = await workspaceWithArtifact();
+    const environment = placeAsDownloaded(cwd, manifest.sha256);
+    const run = await runStepScript(verifyScript, {
       cwd,
-      environment: {
-        SUPABASE_ACCESS_TOKEN: accessToken,
-        SUPABASE_PROJECT_REF: projectRef,
-        SUPABASE_API_URL: api.url,
-      },
+      environment: { ...environment, GATEWAY_SHA256: "c".repeat(64) },
     });
-    expect(api.functions.get(projectRef)?.get("llm-gateway")?.verifyJwt).toBe(false);
-  });
-
-  it("fails the step when the API rejects the token", async () => {
-    const { cwd } = await workspaceWithArtifact();
-    const run = await runStepScript(deployScript, {
-      cwd,
-      environment: {
-        SUPABASE_ACCESS_TOKEN: "wrong-token",
-        SUPABASE_PROJECT_REF: projectRef,
-        SUPABASE_API_URL: api.url,
-      },
-    });
-    expect(run.status).not.toBe(0);
+    expect(run.status).toBe(1);
   });
 });
 
-describe("functions-deploy: database migrations", () => {
+describe("infra: database migrations", () => {
   it("skips the push when the repository has no migrations", async () => {
     const run = await runStepScript(
-      stepScript("functions-deploy.yml", "deploy-staging", "Push database migrations"),
+      stepScript("infra.yml", "up-staging", "Push database migrations"),
       { cwd: workspace(), environment: { SUPABASE_PROJECT_REF: projectRef } },
     );
     expect(run.status).toBe(0);
@@ -213,31 +154,55 @@ describe("uptime: check", () => {
     RETRIES: "2",
     TIMEOUT_SECONDS: "5",
     RETRY_DELAY_SECONDS: "0",
+    BUDGET_SECONDS: "420",
     ...overrides,
   });
 
-  it("passes when the web app and the gateway's /health answer 200", async () => {
+  it("reports both components up when they answer 200", async () => {
     site.answer("/", [200]);
     site.answer("/functions/v1/llm-gateway/health", [200]);
     const run = await runStepScript(checkScript, { cwd: workspace(), environment: environment() });
-    expect(run.status).toBe(0);
+    expect(run.outputs).toMatchObject({ web: "up", gateway: "up" });
     expect(site.requests).toEqual(["/", "/functions/v1/llm-gateway/health"]);
   });
 
-  it("retries before it declares an outage", async () => {
+  it("retries before it reports an outage", async () => {
     site.answer("/", [200]);
-    site.answer("/functions/v1/llm-gateway/health", [503]);
+    site.answer("/functions/v1/llm-gateway/health", [502]);
     const run = await runStepScript(checkScript, { cwd: workspace(), environment: environment() });
-    expect(run.status).toBe(1);
+    expect(run.outputs["gateway"]).toBe("down");
     expect(site.requests.filter((path) => path.endsWith("/health"))).toHaveLength(3);
-    expect(run.output).toContain("::error::gateway is down");
   });
 
-  it("passes when a retry succeeds", async () => {
+  it("reports up when a retry succeeds", async () => {
     site.answer("/", [502, 200]);
     site.answer("/functions/v1/llm-gateway/health", [200]);
     const run = await runStepScript(checkScript, { cwd: workspace(), environment: environment() });
-    expect(run.status).toBe(0);
+    expect(run.outputs["web"]).toBe("up");
+  });
+
+  it("reports a 503 degraded answer as degraded, without retrying", async () => {
+    site.answer("/functions/v1/llm-gateway/health", [503], '{"status":"degraded"}');
+    const run = await runStepScript(checkScript, { cwd: workspace(), environment: environment() });
+    expect(run.outputs["gateway"]).toBe("degraded");
+    expect(site.requests.filter((path) => path.endsWith("/health"))).toHaveLength(1);
+  });
+
+  it("reports a 200 degraded answer as degraded", async () => {
+    site.answer("/functions/v1/llm-gateway/health", [200], '{"status":"degraded"}');
+    const run = await runStepScript(checkScript, { cwd: workspace(), environment: environment() });
+    expect(run.outputs["gateway"]).toBe("degraded");
+  });
+
+  it("caps the attempts so every probe fits in the job's budget", async () => {
+    site.answer("/", [200]);
+    site.answer("/functions/v1/llm-gateway/health", [502]);
+    const run = await runStepScript(checkScript, {
+      cwd: workspace(),
+      environment: environment({ RETRIES: "50", TIMEOUT_SECONDS: "5", BUDGET_SECONDS: "20" }),
+    });
+    expect(site.requests.filter((path) => path.endsWith("/health"))).toHaveLength(2);
+    expect(run.output).toContain("probing 2 times");
   });
 
   it("skips a URL that is not configured", async () => {
@@ -246,45 +211,108 @@ describe("uptime: check", () => {
       cwd: workspace(),
       environment: environment({ WEB_URL: "" }),
     });
-    expect(run.status).toBe(0);
+    expect(run.outputs["web"]).toBe("skipped");
     expect(run.output).toContain("::notice::web app: no URL configured, skipped");
   });
 });
 
-describe("uptime: Slack alert", () => {
+describe("uptime: incidents", () => {
   let slack: CaptureSink;
+  let github: GitHubApiServer;
 
   beforeAll(async () => {
     slack = await startCaptureSink();
+    github = await startGitHubApiServer({
+      token: "ghs_uptime",
+      repository: "example-org/ai-platform",
+    });
   });
 
-  afterAll(() => slack.close());
+  afterAll(async () => {
+    await slack.close();
+    await github.stop();
+  });
 
-  it("posts the environment and the run URL to the webhook", async () => {
-    const run = await runStepScript(alertScript, {
+  beforeEach(() => {
+    github.issues.length = 0;
+  });
+
+  const report = (gatewayState: string, overrides: Record<string, string> = {}) =>
+    runStepScript(reportScript, {
       cwd: workspace(),
       environment: {
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: github.repository,
+        GITHUB_TOKEN: "ghs_uptime",
         SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/XXXX`,
-        SLACK_SECRET_NAME: "STAGING_SLACK_WEBHOOK_URL",
-        ENVIRONMENT_NAME: "staging",
+        SLACK_SECRET_NAME: "SLACK_WEBHOOK_URL",
+        MONITORING_ENVIRONMENT: "production-uptime",
+        ENVIRONMENT_NAME: "production",
+        WEB_STATE: "up",
+        GATEWAY_STATE: gatewayState,
+        WEB_URL: "https://web.example",
+        GATEWAY_URL: "https://gateway.example/functions/v1/llm-gateway",
         RUN_URL: "https://github.com/example-org/ai-platform/actions/runs/42",
+        ...overrides,
       },
     });
+
+  it("names the environment, the component and the URL in the alert", async () => {
+    const before = slack.requests.length;
+    await report("down");
+    expect(slack.requests.slice(before).map((request) => request.json)).toEqual([
+      {
+        text: ":rotating_light: production gateway is down: https://gateway.example/functions/v1/llm-gateway/health (incident #1, https://github.com/example-org/ai-platform/actions/runs/42)",
+      },
+    ]);
+  });
+
+  it("fails the job while a component is down", async () => {
+    expect((await report("down")).status).toBe(1);
+  });
+
+  it("alerts once while the incident lasts", async () => {
+    await report("down");
+    const before = slack.requests.length;
+    const run = await report("down");
+    expect(slack.requests.length).toBe(before);
+    expect(run.output).toContain("still down (incident #1), already alerted");
+  });
+
+  it("treats degraded as a warning that does not fail the job", async () => {
+    const run = await report("degraded");
     expect(run.status).toBe(0);
-    expect(slack.requests.at(-1)?.json).toEqual({
-      text: ":rotating_light: staging is down. Details: https://github.com/example-org/ai-platform/actions/runs/42",
-    });
+    expect(github.issues[0]?.title).toBe("Uptime: production gateway is degraded");
+  });
+
+  it("closes the incident with a recovery message", async () => {
+    await report("down");
+    const before = slack.requests.length;
+    await report("up");
+    expect(github.issues[0]?.state).toBe("closed");
+    expect(String((slack.requests[before]?.json as { text?: string })?.text)).toContain(
+      ":white_check_mark: production gateway recovered",
+    );
   });
 
   it("warns instead of failing when the webhook secret is not set", async () => {
-    const before = slack.requests.length;
-    const run = await runStepScript(alertScript, {
-      cwd: workspace(),
-      environment: { SLACK_SECRET_NAME: "STAGING_SLACK_WEBHOOK_URL", ENVIRONMENT_NAME: "staging" },
-    });
+    const run = await report("degraded", { SLACK_WEBHOOK_URL: "" });
     expect(run.status).toBe(0);
-    expect(run.output).toContain("::warning::STAGING_SLACK_WEBHOOK_URL is not set");
-    expect(slack.requests).toHaveLength(before);
+    expect(run.output).toContain("::warning::SLACK_WEBHOOK_URL is not set in production-uptime");
+  });
+});
+
+describe("uptime: schedule", () => {
+  it("runs every platform:uptime.intervalMinutes", () => {
+    expect(cronForInterval(15)).toBe("*/15 * * * *");
+  });
+
+  it("runs whole-hour intervals on the hour", () => {
+    expect(cronForInterval(120)).toBe("0 */2 * * *");
+  });
+
+  it("refuses an interval cron cannot express, naming the key", () => {
+    expect(() => cronForInterval(90)).toThrow("platform:uptime.intervalMinutes");
   });
 });
 
@@ -302,28 +330,19 @@ describe("rollback: web staging", () => {
 describe("rollback: input validation", () => {
   const validate = stepScript("rollback.yml", "functions-staging", "Validate the inputs");
 
-  it("rejects a run id that is not a number, quoting the input name", async () => {
+  it("rejects a digest that is not 64 hex characters, quoting the input name", async () => {
     const run = await runStepScript(validate, {
       cwd: workspace(),
-      environment: { RUN_ID: "42; rm -rf /", SHA256: "a".repeat(64) },
-    });
-    expect(run.status).toBe(1);
-    expect(run.output).toContain("functions-run-id must be the numeric id");
-  });
-
-  it("rejects a digest that is not 64 hex characters", async () => {
-    const run = await runStepScript(validate, {
-      cwd: workspace(),
-      environment: { RUN_ID: "42", SHA256: "abc" },
+      environment: { SHA256: "abc; rm -rf /" },
     });
     expect(run.status).toBe(1);
     expect(run.output).toContain("functions-sha256 must be 64 lowercase hex characters");
   });
 
-  it("accepts a run id and a digest", async () => {
+  it("accepts a digest", async () => {
     const run = await runStepScript(validate, {
       cwd: workspace(),
-      environment: { RUN_ID: "42", SHA256: "a".repeat(64) },
+      environment: { SHA256: "a".repeat(64) },
     });
     expect(run.status).toBe(0);
   });

@@ -7,6 +7,20 @@ export const checkoutStep: UsesStep = usesStep("Check out", pinnedActions.checko
   with: { "persist-credentials": false },
 });
 
+/**
+ * Checkout of the commit a `workflow_run` event names (the commit CI passed), not the default
+ * branch's newest commit, which may not have passed CI yet.
+ */
+export function checkoutCommitStep(fetchDepth?: number): UsesStep {
+  return usesStep("Check out the commit CI passed", pinnedActions.checkout, {
+    with: {
+      "persist-credentials": false,
+      ref: "${{ github.event.workflow_run.head_sha }}",
+      ...(fetchDepth === undefined ? {} : { "fetch-depth": fetchDepth }),
+    },
+  });
+}
+
 /** Node.js from `setup-node`; no dependency cache, so a pull request cannot poison deploy jobs. */
 export function setupNodeStep(settings: WorkflowSettings): UsesStep {
   return usesStep("Set up Node.js", pinnedActions.setupNode, {
@@ -15,15 +29,13 @@ export function setupNodeStep(settings: WorkflowSettings): UsesStep {
 }
 
 /**
- * Installs the locked dependency versions, optionally in an app folder. `npm install` rather than
- * `npm ci`: a lockfile written where the registry serves only one platform's optional binaries
- * (deno, esbuild, workerd ship one package per platform) lacks the others, and `npm ci` rejects it
- * as out of sync; `npm install` installs the same pinned versions and adds the runner's binary.
+ * Installs exactly the locked dependency versions (`npm ci`), optionally in an app folder. The
+ * step never receives a token: dependency install scripts run here.
  */
 export function installDependenciesStep(workingDirectory?: string): RunStep {
   return runStep(
     "Install dependencies",
-    "npm install --no-audit --no-fund",
+    "npm ci --no-audit --no-fund",
     workingDirectory ? { workingDirectory } : {},
   );
 }

@@ -33,6 +33,11 @@ export interface Triggers {
   workflow_dispatch?: { inputs?: Record<string, DispatchInput> };
   /** Cron schedules, in UTC. */
   schedule?: { cron: string }[];
+  /**
+   * Another workflow's run finishing: deploys start when CI completes on the deploy branch (jobs
+   * then check its conclusion, event and repository).
+   */
+  workflow_run?: { workflows: string[]; types: ["completed"]; branches: string[] };
 }
 
 /** A workflow, rendered to `.github/workflows/<fileName>`. */

@@ -162,6 +162,26 @@ describe("functionDeploymentProvider.diff", () => {
     expect(uploads()).toBe(0);
   });
 
+  it("records the live code hash Supabase reports after a deploy", async () => {
+    const olds = await deployed(await artifact('Deno.serve(() => new Response("one"));'));
+
+    const live = server.functions.get(projectRef)?.get(slug);
+    expect(olds.liveSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(live?.files.length).toBeGreaterThan(0);
+  });
+
+  it("reports a change when the live code hash moved without a new version (an out-of-band rollback)", async () => {
+    const manifest = await artifact('Deno.serve(() => new Response("one"));');
+    const olds = await deployed(manifest);
+    const live = server.functions.get(projectRef)?.get(slug);
+    if (!live) throw new Error("the function was not deployed");
+    live.files = [{ ...live.files[0]!, sha256: "0".repeat(64) }];
+
+    const result = await functionDeploymentProvider.diff!("id", olds, inputs(manifest));
+
+    expect(result.changes).toBe(true);
+  });
+
   it("reports a change for a new artifact hash", async () => {
     const olds = await deployed(await artifact('Deno.serve(() => new Response("one"));'));
     const changed = await artifact('Deno.serve(() => new Response("two"));', "second");

@@ -50,6 +50,12 @@ export interface FunctionDeploymentOutputs extends Omit<FunctionDeploymentInputs
   status: string;
   /** Entry module that was deployed. */
   entrypoint: string;
+  /**
+   * The live function's `ezbr_sha256` (the hash Supabase reports for the code it runs) after the
+   * last deploy; another live value means the code changed outside Pulumi (a redeploy or a
+   * rollback by hand). Empty when the API did not report one.
+   */
+  liveSha256: string;
 }
 
 /** The dynamic provider type of {@link createFunctionDeploymentProvider}. */
@@ -64,6 +70,7 @@ interface LiveFunction {
   version?: number;
   status?: string;
   verify_jwt?: boolean;
+  ezbr_sha256?: string;
 }
 
 /**
@@ -155,7 +162,18 @@ async function deployArtifact(
     version: Number(deployed.version ?? 0),
     status: String(deployed.status ?? "ACTIVE"),
     entrypoint: artifact.manifest.entrypoint,
+    liveSha256: await deployedCodeHash(functionTarget, deployed),
   };
+}
+
+/** The `ezbr_sha256` of the code just deployed: from the deploy answer, else from a GET. */
+async function deployedCodeHash(
+  functionTarget: FunctionTarget,
+  deployed: LiveFunction,
+): Promise<string> {
+  if (typeof deployed.ezbr_sha256 === "string") return deployed.ezbr_sha256;
+  const live = await liveFunction(functionTarget);
+  return typeof live?.ezbr_sha256 === "string" ? live.ezbr_sha256 : "";
 }
 
 /** True when a value is a string Pulumi will only know at apply time. */
@@ -223,19 +241,24 @@ export function createFunctionDeploymentProvider(): FunctionDeploymentProvider {
       // An empty result tells the engine the function no longer exists.
       if (live === undefined) return {};
       const version = Number(live.version ?? props.version);
+      const liveSha256 = typeof live.ezbr_sha256 === "string" ? live.ezbr_sha256 : "";
+      const codeChanged =
+        version !== props.version ||
+        (liveSha256 !== "" && (props.liveSha256 ?? "") !== "" && liveSha256 !== props.liveSha256);
       return {
         id,
         props: {
           apiUrl: props.apiUrl,
           projectRef: props.projectRef,
           slug: props.slug,
-          artifactSha256: version === props.version ? props.artifactSha256 : foreignArtifactSha256,
+          artifactSha256: codeChanged ? foreignArtifactSha256 : props.artifactSha256,
           artifactDirectory: props.artifactDirectory,
           verifyJwt: live.verify_jwt ?? props.verifyJwt,
           functionId: String(live.id ?? props.functionId),
           version,
           status: String(live.status ?? props.status),
           entrypoint: props.entrypoint,
+          liveSha256: liveSha256 || (props.liveSha256 ?? ""),
         },
       };
     },
@@ -263,9 +286,17 @@ export function createFunctionDeploymentProvider(): FunctionDeploymentProvider {
   };
 }
 
-/** Whether the live function differs from what the last deploy left. */
+/**
+ * Whether the live function differs from what the last deploy left: its code hash
+ * (`ezbr_sha256`, so a redeploy or rollback done outside Pulumi shows), its version, or its
+ * `verify_jwt`.
+ */
 function hasDrifted(live: LiveFunction, deployed: FunctionDeploymentOutputs): boolean {
   if (live.verify_jwt !== undefined && live.verify_jwt !== deployed.verifyJwt) return true;
+  const recorded = deployed.liveSha256 ?? "";
+  if (typeof live.ezbr_sha256 === "string" && recorded !== "" && live.ezbr_sha256 !== recorded) {
+    return true;
+  }
   return live.version !== undefined && live.version !== deployed.version;
 }
 

@@ -50,6 +50,8 @@ export class SupabaseFunctionDeployment extends pulumi.dynamic.Resource {
   declare readonly version: pulumi.Output<number>;
   /** Supabase's id of the function. */
   declare readonly functionId: pulumi.Output<string>;
+  /** The live code hash Supabase reported (`ezbr_sha256`) after the last deploy. */
+  declare readonly liveSha256: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -71,6 +73,7 @@ export class SupabaseFunctionDeployment extends pulumi.dynamic.Resource {
         functionId: undefined,
         status: undefined,
         entrypoint: undefined,
+        liveSha256: undefined,
       },
       // The provider no longer returns the token, but state written by earlier versions held it.
       pulumi.mergeOptions(options, { additionalSecretOutputs: ["accessToken"] }),

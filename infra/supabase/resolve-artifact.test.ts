@@ -118,6 +118,6 @@ describe("resolveArtifact with a pin", () => {
     const resolved = await resolveArtifact(options(pin, true));
 
     expect(resolved.sha256).toBe(pin);
-    expect(logged[0]).toContain("from the functions-deploy run's artifact");
+    expect(logged[0]).toContain(`from the infra workflow's functions-${pin} artifact`);
   });
 });

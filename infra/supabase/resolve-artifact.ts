@@ -50,8 +50,8 @@ export async function resolveArtifact(options: ResolveArtifactOptions): Promise<
   const message =
     `platform:supabase.pinnedArtifactSha256 is ${pinnedSha256}, but neither ${archived}/ nor ` +
     `${currentArtifactDirectory(source.name)}/ holds that build of ${source.name}. Copy the ` +
-    `${source.name}/ folder whose manifest.json has that sha256 (from the functions-deploy run's ` +
-    `artifact) into ${archived}/, or run npm run bundle on the commit that built it.`;
+    `${source.name}/ folder whose manifest.json has that sha256 (from the infra workflow's ` +
+    `functions-${pinnedSha256} artifact; in CI the deploy job downloads it) into ${archived}/, or run npm run bundle on the commit that built it.`;
   if (!options.allowMissingPin) throw new Error(message);
   options.log(message);
   return { sha256: pinnedSha256, directory: archived };

@@ -1,6 +1,6 @@
 import { defaultWorkflowSettings, type WorkflowSettings } from "../settings";
 import type { Workflow } from "../workflow";
-import { functionsDeployWorkflow } from "./functions-deploy";
+import { ciWorkflow } from "./ci";
 import { infraWorkflow } from "./infra";
 import { mobileBuildWorkflow } from "./mobile-build";
 import { rollbackWorkflow } from "./rollback";
@@ -10,9 +10,9 @@ import { webDeployWorkflow } from "./web-deploy";
 /** Every workflow, built for `settings`. */
 export function allWorkflows(settings: WorkflowSettings = defaultWorkflowSettings): Workflow[] {
   return [
+    ciWorkflow(settings),
     webDeployWorkflow(settings),
     mobileBuildWorkflow(settings),
-    functionsDeployWorkflow(settings),
     infraWorkflow(settings),
     uptimeWorkflow(settings),
     rollbackWorkflow(settings),

@@ -1,25 +1,36 @@
-import { changeTriggers, onMainBranch } from "../change-triggers";
-import { environmentSecretNames, repositorySecretNames, secretExpression } from "../github-names";
+import { afterCiOnDeployBranch, deployTriggers } from "../change-triggers";
+import {
+  chooseGatewayArtifactStep,
+  checkEnvironmentRanStep,
+  databaseMigrationSteps,
+  deploymentTasks,
+  downloadGatewayArtifactStep,
+  findGatewayArtifactStep,
+  functionsArtifactName,
+  functionsArtifactPath,
+  gatewayHashStep,
+  installPulumiStep,
+  pulumiUpStep,
+  recordDeploymentStep,
+  verifyGatewayArtifactStep,
+} from "../gateway-artifact-steps";
 import type { Job } from "../job";
 import { pinnedActions } from "../pinned-actions";
 import { readContents } from "../permissions";
 import type { EnvironmentName, WorkflowSettings } from "../settings";
-import { runStep, usesStep, type Step } from "../step";
-import { checkoutStep, installDependenciesStep, setupNodeStep } from "../steps";
+import { runStep, usesStep } from "../step";
+import { checkoutCommitStep, installDependenciesStep, setupNodeStep } from "../steps";
 import type { Workflow } from "../workflow";
 
-const fileName = "infra.yml";
+const bundledSha256 = "${{ needs.bundle.outputs.sha256 }}";
+const chosenSha256 = "${{ steps.choose.outputs.sha256 }}";
 
-/** The Pulumi program deploys the function bundles, so every Pulumi run starts from a fresh bundle. */
-function programSteps(settings: WorkflowSettings): Step[] {
-  return [
-    checkoutStep,
-    setupNodeStep(settings),
-    installDependenciesStep(),
-    runStep("Bundle the functions", "npm run bundle"),
-  ];
-}
-
+/**
+ * `pulumi up` of one stack, the only deployer of the gateway: it deploys the artifact chosen by
+ * hash (this commit's bundle, or the stack file's pin), fetched from the run that built it after
+ * its provenance is checked, verified against its manifest. Production first checks the record:
+ * staging must have run that very hash successfully.
+ */
 function upJob(
   settings: WorkflowSettings,
   environment: EnvironmentName,
@@ -29,67 +40,76 @@ function upJob(
     name: `pulumi up ${environment}`,
     ...options,
     environment: { name: environment },
-    permissions: readContents,
+    // `actions: read` fetches the artifact, `deployments: write` writes the record, `id-token:
+    // write` lets the pulumi step exchange an OIDC token for a short-lived Pulumi Cloud token.
+    permissions: { contents: "read", actions: "read", deployments: "write", "id-token": "write" },
     timeoutMinutes: 45,
-    concurrency: { group: `infra-${environment}`, cancelInProgress: false },
+    // One group per environment for every change to it: deploys and rollbacks queue, never race.
+    concurrency: { group: `deploy-${environment}`, cancelInProgress: false },
     steps: [
-      ...programSteps(settings),
-      usesStep("pulumi up", pinnedActions.pulumi, {
-        with: { command: "up", "stack-name": environment },
-        env: { PULUMI_ACCESS_TOKEN: secretExpression(environmentSecretNames.pulumiAccessToken) },
+      checkoutCommitStep(),
+      setupNodeStep(settings),
+      installDependenciesStep(),
+      chooseGatewayArtifactStep(`Pulumi.${environment}.yaml`, bundledSha256),
+      findGatewayArtifactStep(settings, chosenSha256),
+      ...(environment === "production"
+        ? [checkEnvironmentRanStep(settings, "staging", deploymentTasks.gateway, chosenSha256)]
+        : []),
+      downloadGatewayArtifactStep(chosenSha256),
+      verifyGatewayArtifactStep(chosenSha256),
+      installPulumiStep,
+      pulumiUpStep(environment, chosenSha256),
+      ...databaseMigrationSteps,
+      recordDeploymentStep({
+        environment,
+        task: deploymentTasks.gateway,
+        sha256: chosenSha256,
+        pinned: "${{ steps.choose.outputs.pinned }}",
       }),
     ],
   };
 }
 
 /**
- * Infrastructure: `pulumi preview` of both stacks on pull requests, with the result as a pull
- * request comment; `pulumi up` of staging on merge; production after approval.
+ * Infrastructure and the gateway, after CI passed on a push to the deploy branch: the functions
+ * are bundled once and uploaded as `functions-<gateway sha256>`; `pulumi up` of staging deploys
+ * that artifact and records it; `pulumi up` of production (after approval) deploys the same
+ * artifact, refusing a hash staging has not run. Pull requests get no job here: CI shows the
+ * offline plan of both stacks without any credential.
  */
 export function infraWorkflow(settings: WorkflowSettings): Workflow {
-  const paths = [
-    "infra/**",
-    "functions/**",
-    "templates/**",
-    "workflows/**",
-    "Pulumi.*",
-    "package-lock.json",
-    `.github/workflows/${fileName}`,
-  ];
-  const mainBranchOnly = onMainBranch(settings);
-  const previewToken =
-    `\${{ matrix.stack == 'production' && secrets.${repositorySecretNames("production").pulumiAccessToken}` +
-    ` || secrets.${repositorySecretNames("staging").pulumiAccessToken} }}`;
+  const afterCi = afterCiOnDeployBranch(settings);
   return {
-    fileName,
+    fileName: "infra.yml",
     sourceFile: "workflows/definitions/infra.ts",
-    name: "Infrastructure",
-    on: changeTriggers(settings, paths),
+    name: "Infrastructure and gateway",
+    on: { ...deployTriggers(settings) },
     permissions: readContents,
     jobs: {
-      preview: {
-        name: "pulumi preview ${{ matrix.stack }}",
-        // Previews read both stacks without an environment (no approval), with the stacks'
-        // repository-level tokens; pull requests from forks get no secrets and are skipped.
-        if: "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
-        permissions: { contents: "read", "pull-requests": "write" },
-        timeoutMinutes: 30,
-        strategy: { failFast: false, matrix: { stack: ["staging", "production"] } },
+      bundle: {
+        name: "Bundle the functions",
+        if: afterCi,
+        permissions: readContents,
+        timeoutMinutes: 15,
+        outputs: { sha256: "${{ steps.hash.outputs.sha256 }}" },
         steps: [
-          ...programSteps(settings),
-          usesStep("pulumi preview", pinnedActions.pulumi, {
+          checkoutCommitStep(),
+          setupNodeStep(settings),
+          installDependenciesStep(),
+          runStep("Bundle the functions", "npm run bundle -- --no-archive"),
+          gatewayHashStep,
+          usesStep("Upload the bundled functions", pinnedActions.uploadArtifact, {
             with: {
-              command: "preview",
-              "stack-name": "${{ matrix.stack }}",
-              "comment-on-pr": true,
-              "github-token": "${{ secrets.GITHUB_TOKEN }}",
+              name: functionsArtifactName("${{ steps.hash.outputs.sha256 }}"),
+              path: functionsArtifactPath,
+              "if-no-files-found": "error",
+              "retention-days": 90,
             },
-            env: { PULUMI_ACCESS_TOKEN: previewToken },
           }),
         ],
       },
-      "up-staging": upJob(settings, "staging", { if: mainBranchOnly }),
-      "up-production": upJob(settings, "production", { needs: ["up-staging"], if: mainBranchOnly }),
+      "up-staging": upJob(settings, "staging", { needs: ["bundle"] }),
+      "up-production": upJob(settings, "production", { needs: ["bundle", "up-staging"] }),
     },
   };
 }

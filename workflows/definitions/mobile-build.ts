@@ -1,12 +1,13 @@
-import { appTestJob, changeTriggers, onMainBranch } from "../change-triggers";
+import { afterCiOnDeployBranch, appTestJob, deployTriggers } from "../change-triggers";
 import { environmentSecretNames, secretExpression } from "../github-names";
 import type { Job } from "../job";
 import { pinnedActions } from "../pinned-actions";
 import { readContents } from "../permissions";
 import { toolVersions, type EnvironmentName, type WorkflowSettings } from "../settings";
 import { runStep, usesStep } from "../step";
-import { checkoutStep, installDependenciesStep, setupNodeStep } from "../steps";
+import { checkoutCommitStep, installDependenciesStep, setupNodeStep } from "../steps";
 import type { Workflow } from "../workflow";
+import { changesJob } from "./changes-job";
 
 const fileName = "mobile-build.yml";
 
@@ -18,33 +19,34 @@ function buildJob(
   environment: EnvironmentName,
   options: Pick<Job, "needs" | "if">,
 ): Job {
-  const expoToken = secretExpression(environmentSecretNames.expoToken);
   return {
     name: `Build ${environment} (\${{ matrix.platform }})`,
     ...options,
     environment: { name: environment },
     permissions: readContents,
-    timeoutMinutes: 30,
+    // EAS builds on its own machines; the job waits for the result (the build's own timeout
+    // bounds it), so a failed staging build stops production.
+    timeoutMinutes: 90,
     concurrency: {
       group: `mobile-build-${environment}-\${{ matrix.platform }}`,
       cancelInProgress: false,
     },
     strategy: { failFast: false, matrix: { platform: ["ios", "android"] } },
     steps: [
-      checkoutStep,
+      checkoutCommitStep(),
       setupNodeStep(settings),
+      // No token here: the action only installs eas-cli; EXPO_TOKEN reaches the build step alone.
       usesStep("Set up EAS", pinnedActions.expo, {
-        with: { "eas-version": toolVersions.easCli, packager: "npm", token: expoToken },
+        with: { "eas-version": toolVersions.easCli, packager: "npm" },
       }),
       installDependenciesStep(settings.mobileAppPath),
       runStep(
-        "Start the EAS build",
-        // --no-wait: EAS builds on its own machines; the job only has to queue the build.
-        'eas build --platform "$PLATFORM" --profile "$PROFILE" --non-interactive --no-wait',
+        "eas build --wait",
+        'eas build --platform "$PLATFORM" --profile "$PROFILE" --non-interactive --wait',
         {
           workingDirectory: settings.mobileAppPath,
           env: {
-            EXPO_TOKEN: expoToken,
+            EXPO_TOKEN: secretExpression(environmentSecretNames.expoToken),
             PLATFORM: "${{ matrix.platform }}",
             PROFILE: profiles[environment],
           },
@@ -55,25 +57,26 @@ function buildJob(
 }
 
 /**
- * Expo app on EAS: tests on every change, then iOS and Android builds with the `preview` profile
- * for staging and, after approval of `production`, with the `production` profile.
+ * Expo app on EAS: tests on pull requests; after CI passed on a push that changed the app, iOS and
+ * Android builds with the `preview` profile for staging, waited for until EAS reports success, and
+ * only then (after approval of `production`) with the `production` profile.
  */
 export function mobileBuildWorkflow(settings: WorkflowSettings): Workflow {
   const paths = [`${settings.mobileAppPath}/**`, `.github/workflows/${fileName}`];
-  const mainBranchOnly = onMainBranch(settings);
   return {
     fileName,
     sourceFile: "workflows/definitions/mobile-build.ts",
     name: "Mobile build",
-    on: changeTriggers(settings, paths),
+    on: deployTriggers(settings, paths),
     permissions: readContents,
     jobs: {
       test: appTestJob(settings, settings.mobileAppPath),
-      "build-staging": buildJob(settings, "staging", { needs: ["test"], if: mainBranchOnly }),
-      "build-production": buildJob(settings, "production", {
-        needs: ["build-staging"],
-        if: mainBranchOnly,
+      changes: changesJob(afterCiOnDeployBranch(settings), paths),
+      "build-staging": buildJob(settings, "staging", {
+        needs: ["changes"],
+        if: "needs.changes.outputs.changed == 'true'",
       }),
+      "build-production": buildJob(settings, "production", { needs: ["build-staging"] }),
     },
   };
 }

@@ -1,32 +1,34 @@
 import {
-  deployFunctionsStep,
-  functionsArtifactName,
-  functionsArtifactPath,
-  verifyArtifactStep,
-} from "../function-artifact-steps";
+  checkEnvironmentRanStep,
+  deploymentTasks,
+  downloadGatewayArtifactStep,
+  findGatewayArtifactStep,
+  installPulumiStep,
+  pulumiUpStep,
+  recordDeploymentStep,
+  recordPinStep,
+  verifyGatewayArtifactStep,
+} from "../gateway-artifact-steps";
 import type { Job } from "../job";
-import { pinnedActions } from "../pinned-actions";
 import { readContents } from "../permissions";
 import { environments, type EnvironmentName, type WorkflowSettings } from "../settings";
-import { runStep, usesStep } from "../step";
+import { runStep } from "../step";
 import { checkoutStep, installDependenciesStep, setupNodeStep } from "../steps";
 import type { Workflow } from "../workflow";
-import { vercelEnvironment } from "./web-deploy";
+import { vercelProjectEnvironment, vercelTokenEnvironment } from "./web-deploy";
+
+const requestedSha256 = "${{ inputs.functions-sha256 }}";
 
 /** Dispatch inputs are user text: they reach scripts only through env and are validated first. */
 const validateFunctionsInputs = runStep(
   "Validate the inputs",
   [
-    'if ! [[ "$RUN_ID" =~ ^[0-9]+$ ]]; then',
-    '  echo "::error::functions-run-id must be the numeric id of a functions-deploy run, got \\"${RUN_ID}\\""',
-    "  exit 1",
-    "fi",
     'if ! [[ "$SHA256" =~ ^[0-9a-f]{64}$ ]]; then',
-    '  echo "::error::functions-sha256 must be 64 lowercase hex characters, got \\"${SHA256}\\""',
+    '  echo "::error::functions-sha256 must be 64 lowercase hex characters (the gateway hash a deploy printed), got \\"${SHA256}\\""',
     "  exit 1",
     "fi",
   ].join("\n"),
-  { env: { RUN_ID: "${{ inputs.functions-run-id }}", SHA256: "${{ inputs.functions-sha256 }}" } },
+  { env: { SHA256: requestedSha256 } },
 );
 
 /**
@@ -76,41 +78,64 @@ function rollbackWebJob(settings: WorkflowSettings, environment: EnvironmentName
           '  "$vercel" rollback',
           "fi",
         ].join("\n"),
-        { env: { ...vercelEnvironment, DEPLOYMENT: "${{ inputs.web-deployment }}" } },
+        {
+          env: {
+            ...vercelProjectEnvironment,
+            ...vercelTokenEnvironment,
+            DEPLOYMENT: "${{ inputs.web-deployment }}",
+          },
+        },
       ),
     ],
   };
 }
 
-function rollbackFunctionsJob(environment: EnvironmentName): Job {
+/**
+ * Rolls the gateway of one environment back to an earlier artifact, by hash: the artifact must
+ * come from a deploy run of the deploy branch (provenance checked) and staging must have run it
+ * (the record); `pulumi up` deploys it, the deployment is recorded, and the pin is committed to
+ * the stack file so every later `pulumi up` keeps it.
+ */
+function rollbackFunctionsJob(settings: WorkflowSettings, environment: EnvironmentName): Job {
   return {
-    name: `Roll back functions ${environment}`,
-    if: `inputs.target == 'functions' && inputs.environment == '${environment}'`,
+    name: `Roll back the gateway in ${environment}`,
+    if: `inputs.target == 'functions' && inputs.environment == '${environment}' && github.ref == 'refs/heads/${settings.branch}'`,
     environment: { name: environment },
-    // `actions: read` lets download-artifact fetch the artifact of an earlier run.
-    permissions: { contents: "read", actions: "read" },
-    timeoutMinutes: 15,
-    concurrency: { group: `functions-deploy-${environment}`, cancelInProgress: false },
+    // `contents: write` commits the pin; the rest as in a deploy.
+    permissions: {
+      contents: "write",
+      actions: "read",
+      deployments: "write",
+      "id-token": "write",
+    },
+    timeoutMinutes: 45,
+    concurrency: { group: `deploy-${environment}`, cancelInProgress: false },
     steps: [
       validateFunctionsInputs,
-      usesStep("Download the earlier artifact", pinnedActions.downloadArtifact, {
-        with: {
-          name: functionsArtifactName("${{ inputs.functions-sha256 }}"),
-          path: functionsArtifactPath,
-          "run-id": "${{ inputs.functions-run-id }}",
-          "github-token": "${{ github.token }}",
-        },
+      checkoutStep,
+      setupNodeStep(settings),
+      installDependenciesStep(),
+      findGatewayArtifactStep(settings, requestedSha256),
+      checkEnvironmentRanStep(settings, "staging", deploymentTasks.gateway, requestedSha256),
+      downloadGatewayArtifactStep(requestedSha256),
+      verifyGatewayArtifactStep(requestedSha256),
+      installPulumiStep,
+      pulumiUpStep(environment, requestedSha256),
+      recordDeploymentStep({
+        environment,
+        task: deploymentTasks.gateway,
+        sha256: requestedSha256,
+        pinned: "true",
       }),
-      verifyArtifactStep("${{ inputs.functions-sha256 }}"),
-      deployFunctionsStep,
+      recordPinStep(settings, environment, requestedSha256),
     ],
   };
 }
 
 /**
  * Rollback by hand: choose the environment and what to roll back. Web (production): `vercel
- * rollback` to a given deployment (or the previous one). Functions: redeploy the artifact of an earlier
- * functions-deploy run, verified against its digest.
+ * rollback` to a given deployment (or the previous one). Functions: the gateway artifact with the
+ * given hash, provenance-checked, deployed by `pulumi up` and pinned in the stack file.
  */
 export function rollbackWorkflow(settings: WorkflowSettings): Workflow {
   const jobs: Record<string, Job> = {};
@@ -119,7 +144,7 @@ export function rollbackWorkflow(settings: WorkflowSettings): Workflow {
       environment === "production"
         ? rollbackWebJob(settings, environment)
         : stagingWebRollbackJob();
-    jobs[`functions-${environment}`] = rollbackFunctionsJob(environment);
+    jobs[`functions-${environment}`] = rollbackFunctionsJob(settings, environment);
   }
   return {
     fileName: "rollback.yml",
@@ -146,13 +171,9 @@ export function rollbackWorkflow(settings: WorkflowSettings): Workflow {
             required: false,
             type: "string",
           },
-          "functions-run-id": {
-            description: "functions: id of the functions-deploy run whose artifact to redeploy",
-            required: false,
-            type: "string",
-          },
           "functions-sha256": {
-            description: "functions: artifact digest printed by that run's bundle job",
+            description:
+              "functions: gateway hash to roll back to (a deploy's `llm-gateway sha256` line, or a deployment record's payload)",
             required: false,
             type: "string",
           },

@@ -7,8 +7,11 @@ export interface StatusServer {
   url: string;
   /** Paths requested, in order. */
   requests: string[];
-  /** Sets the statuses `path` answers with, one per request; the last one repeats. */
-  answer(path: string, statuses: number[]): void;
+  /**
+   * Sets the statuses `path` answers with, one per request; the last one repeats. The body is
+   * `body` when given, the status as text otherwise.
+   */
+  answer(path: string, statuses: number[], body?: string): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -17,20 +20,26 @@ export interface StatusServer {
 export async function startStatusServer(): Promise<StatusServer> {
   const requests: string[] = [];
   const answers = new Map<string, number[]>();
+  const bodies = new Map<string, string>();
   const server = createServer((request, response) => {
     const path = request.url ?? "/";
     requests.push(path);
     const statuses = answers.get(path) ?? [404];
     const status = statuses.length > 1 ? (statuses.shift() ?? 404) : (statuses[0] ?? 404);
-    response.writeHead(status, { "content-type": "text/plain" });
-    response.end(String(status));
+    const body = bodies.get(path);
+    response.writeHead(status, { "content-type": body ? "application/json" : "text/plain" });
+    response.end(body ?? String(status));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    answer: (path, statuses) => answers.set(path, [...statuses]),
+    answer: (path, statuses, body) => {
+      answers.set(path, [...statuses]);
+      if (body === undefined) bodies.delete(path);
+      else bodies.set(path, body);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
