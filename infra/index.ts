@@ -13,6 +13,7 @@ import { definitionsBaseUrl } from "./endpoints";
 import { Pipelines } from "./pipelines";
 import { pipelinesArgsFromConfig } from "./pipelines-args";
 import { createProviders } from "./providers";
+import { SupabaseMigrations } from "./supabase/migrations";
 import { WebApp } from "./web-app";
 
 const config = loadStackConfig();
@@ -68,11 +69,20 @@ const webApp = new WebApp(
   { providers: [providers.vercel] },
 );
 
+// The platform's tables (semantic cache, cost ledger) from supabase/migrations/, applied before
+// the gateway that uses them is deployed.
+const databaseMigrations = new SupabaseMigrations(
+  "database-migrations",
+  { projectRef: config.supabase.projectRef, accessToken: config.secrets.supabaseAccessToken },
+  { protect },
+);
+
 // The gateway's Supabase secrets (wired from the CacheStore and config) and its deployment,
 // referencing the bundled artifact by hash (or the hash pinned in platform:supabase).
 const edgeFunctions = new EdgeFunctions(
   "functions",
   edgeFunctionsArgsFromConfig(config, cacheStore),
+  { dependsOn: [databaseMigrations] },
 );
 
 // GitHub: the stack's Actions environment, secrets and variables, and (one stack only) the
@@ -87,6 +97,10 @@ export const environment = config.environment;
 export const gatewayUrl = config.gatewayUrl;
 /** SHA-256 of the gateway artifact this stack deploys (pin it in platform:supabase to roll back). */
 export const gatewayArtifactSha256 = edgeFunctions.artifactSha256;
+/** Versions of the SQL migrations the stack's database has recorded as applied. */
+export const databaseMigrationVersions = databaseMigrations.applied.apply((applied) =>
+  (applied ?? []).map((migration) => migration.version),
+);
 /** Supabase Edge Function secrets this stack manages (names only). */
 export const gatewaySecretNames = edgeFunctions.secretNames;
 /** Upstash database id. */

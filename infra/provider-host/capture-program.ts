@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { SupabaseFunctionDeployment } from "../supabase/function-deployment";
+import { SupabaseMigrations } from "../supabase/migrations";
 import { SupabaseSecrets } from "../supabase/secrets";
 import type { CaptureRequest, CaptureResult, CapturedResource } from "./capture-request";
 
@@ -85,9 +86,15 @@ export async function capture(request: CaptureRequest): Promise<CaptureResult> {
     artifactDirectory: request.artifactDirectory,
     verifyJwt: request.verifyJwt,
   });
+  const migrations = new SupabaseMigrations("provider-host-migrations", {
+    apiUrl: request.apiUrl,
+    accessToken: request.accessToken,
+    projectRef: request.projectRef,
+    migrationsDirectory: request.migrationsDirectory,
+  });
   // The id resolves once the mock monitor has answered the registration.
   await Promise.all(
-    [secrets, deployment].map(
+    [secrets, deployment, migrations].map(
       (resource) => new Promise<void>((resolve) => resource.id.apply(() => resolve())),
     ),
   );

@@ -19,6 +19,8 @@ export interface CaptureRequest {
   artifactDirectory: string;
   /** `verifyJwt` of the deployment. */
   verifyJwt: boolean;
+  /** Migrations folder for the `SupabaseMigrations` resource, relative to the Pulumi project. */
+  migrationsDirectory: string;
   /** Stack name in URNs. */
   stack: string;
   /** Project name in URNs (Pulumi.yaml `name`). */

@@ -3,9 +3,10 @@
 // the components, and one configured host. A second host, configured with a rotated token, is
 // started only when asked for, as a later `pulumi` command would start its own.
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { writeArtifact } from "../../functions/bundle/write-artifact";
+import { migrationFiles, readMigrations, type MigrationFile } from "../supabase/migrations-source";
 import {
   startManagementApiServer,
   type ManagementApiServer,
@@ -21,6 +22,14 @@ export interface FixtureArtifact {
   sha256: string;
   /** Folder relative to the project directory. */
   directory: string;
+}
+
+/** A migrations folder written for the checks. */
+export interface FixtureMigrations {
+  /** Folder relative to the project directory. */
+  directory: string;
+  /** Its migrations, in order, as the program passes them. */
+  files: MigrationFile[];
 }
 
 /** The shared set-up; see the file comment. */
@@ -39,14 +48,19 @@ export interface ProviderHostFixture {
   slug: string;
   /** Two builds of the function, for updates. */
   artifacts: { first: FixtureArtifact; second: FixtureArtifact };
+  /** Two migrations folders, the second with one migration more, for updates. */
+  migrations: { first: FixtureMigrations; second: FixtureMigrations };
   /** What the components registered, `__provider` included. */
   providers: SerializedProviders;
   /** The host configured with `tokens.current`. */
   host: HostSession;
   /** A host configured with `tokens.rotated`, started on first use. */
   rotatedHost(): Promise<HostSession>;
-  /** Forgets server state, requests and faults, and makes `tokens.current` valid again. */
-  resetServer(): void;
+  /**
+   * Forgets server state (databases included), requests and faults, and makes `tokens.current`
+   * valid again.
+   */
+  resetServer(): Promise<void>;
   /** Stops hosts and the server and removes the artifacts. */
   stop(): Promise<void>;
 }
@@ -95,6 +109,7 @@ export async function startProviderHostFixture(
         "two",
       ),
     };
+    const migrations = await fixtureMigrations(projectDirectory, artifactRoot);
     const providers = await captureSerializedProviders(
       {
         apiUrl: server.url,
@@ -105,6 +120,7 @@ export async function startProviderHostFixture(
         artifactSha256: artifacts.first.sha256,
         artifactDirectory: artifacts.first.directory,
         verifyJwt: false,
+        migrationsDirectory: migrations.first.directory,
         stack,
         project: launch.projectName,
       },
@@ -125,6 +141,7 @@ export async function startProviderHostFixture(
       projectRefs,
       slug,
       artifacts,
+      migrations,
       providers,
       host,
       rotatedHost() {
@@ -139,11 +156,12 @@ export async function startProviderHostFixture(
         }
         return rotated;
       },
-      resetServer() {
+      async resetServer() {
         server.clearRequests();
         server.rotateAccessToken(tokens.current);
         for (const secrets of server.secrets.values()) secrets.clear();
         for (const functions of server.functions.values()) functions.clear();
+        await server.resetDatabases();
       },
       stop: stopAll,
     };
@@ -173,4 +191,36 @@ async function fixtureArtifact(
     ],
   });
   return { sha256: manifest.sha256, directory };
+}
+
+/** Re-runnable migrations, as the repository's are: a repair applies one again. */
+const fixtureMigrationSql = [
+  [
+    "20250101000000_host_check_first.sql",
+    "create table if not exists host_check_first (id int);\n",
+  ],
+  [
+    "20250102000000_host_check_second.sql",
+    "create table if not exists host_check_second (id int);\n",
+  ],
+  [
+    "20250103000000_host_check_third.sql",
+    "create table if not exists host_check_third (id int);\n",
+  ],
+] as const;
+
+async function fixtureMigrations(
+  projectDirectory: string,
+  artifactRoot: string,
+): Promise<{ first: FixtureMigrations; second: FixtureMigrations }> {
+  const write = async (folder: string, count: number): Promise<FixtureMigrations> => {
+    const directory = path.join(artifactRoot, folder);
+    const absolute = path.join(projectDirectory, directory);
+    await mkdir(absolute, { recursive: true });
+    for (const [name, sql] of fixtureMigrationSql.slice(0, count)) {
+      await writeFile(path.join(absolute, name), sql);
+    }
+    return { directory, files: migrationFiles(readMigrations(absolute)) };
+  };
+  return { first: await write("migrations-first", 2), second: await write("migrations-second", 3) };
 }

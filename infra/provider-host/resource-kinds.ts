@@ -1,9 +1,13 @@
 // What differs between the dynamic resource types in the checks: how to change their inputs, and
 // how to change, find or remove their object on the loopback Management API behind Pulumi's back.
-import type { FixtureArtifact, ProviderHostFixture } from "./fixture";
+import type { FixtureArtifact, FixtureMigrations, ProviderHostFixture } from "./fixture";
 import type { ResourceAddress } from "./provider-client";
 import { secretValue, type PropertyMap } from "./property-values";
-import { functionDeploymentResourceType, secretsResourceType } from "./serialized-providers";
+import {
+  functionDeploymentResourceType,
+  migrationsResourceType,
+  secretsResourceType,
+} from "./serialized-providers";
 
 /** One failing call to provoke, and the endpoint its error must name. */
 export interface FaultPoint {
@@ -32,17 +36,17 @@ export interface ResourceKind {
   /** Inputs with a change that is an update. */
   updatedInputs(fixture: ProviderHostFixture): PropertyMap;
   /** Whether the live object shows the update. */
-  showsUpdate(fixture: ProviderHostFixture): boolean;
+  showsUpdate(fixture: ProviderHostFixture): boolean | Promise<boolean>;
   /** Inputs with a change of {@link replacingProperty}. */
   replacingInputs(fixture: ProviderHostFixture): PropertyMap;
   /** Changes the live object out of band. */
-  drift(fixture: ProviderHostFixture): void;
+  drift(fixture: ProviderHostFixture): void | Promise<void>;
   /** Whether the live object is back to what the inputs say. */
-  matchesInputs(fixture: ProviderHostFixture): boolean;
+  matchesInputs(fixture: ProviderHostFixture): boolean | Promise<boolean>;
   /** Removes the live object out of band. */
-  vanish(fixture: ProviderHostFixture): void;
+  vanish(fixture: ProviderHostFixture): void | Promise<void>;
   /** Whether the live object exists. */
-  exists(fixture: ProviderHostFixture): boolean;
+  exists(fixture: ProviderHostFixture): boolean | Promise<boolean>;
 }
 
 function registered(fixture: ProviderHostFixture, type: string): PropertyMap {
@@ -179,5 +183,96 @@ export const functionDeploymentKind: ResourceKind = {
   exists: (fixture) => liveFunctions(fixture).has(fixture.slug),
 };
 
+async function liveRows(
+  fixture: ProviderHostFixture,
+  query: string,
+): Promise<Array<Record<string, unknown>>> {
+  const database = await fixture.server.database(fixture.projectRefs.current);
+  return (await database.query<Record<string, unknown>>(query)).rows;
+}
+
+/** Versions and digests the database recorded; none when it has no history. */
+async function recordedMigrations(fixture: ProviderHostFixture): Promise<Map<string, unknown>> {
+  const [presence] = await liveRows(
+    fixture,
+    "select to_regclass('supabase_migrations.platform_migration_digests') is not null as present",
+  );
+  if (presence?.present !== true) return new Map();
+  const rows = await liveRows(
+    fixture,
+    `select history.version, digests.sha256 from supabase_migrations.schema_migrations history
+     left join supabase_migrations.platform_migration_digests digests using (version)`,
+  );
+  return new Map(rows.map((row) => [String(row.version), row.sha256]));
+}
+
+function withMigrations(inputs: PropertyMap, migrations: FixtureMigrations): PropertyMap {
+  return {
+    ...inputs,
+    migrationsDirectory: migrations.directory,
+    migrations: migrations.files.map((file) => ({ ...file })),
+  };
+}
+
+/** `SupabaseMigrations`: the SQL migrations applied to the project's database. */
+export const migrationsKind: ResourceKind = {
+  label: "Migrations",
+  type: migrationsResourceType,
+  replacingProperty: "projectRef",
+  faults: {
+    unauthorized: {
+      step: "create",
+      method: "POST",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/database/query`,
+    },
+    serverError: {
+      step: "refresh",
+      method: "POST",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/database/query`,
+    },
+  },
+  address: (fixture) => address(fixture, migrationsResourceType),
+  inputs: (fixture) => registered(fixture, migrationsResourceType),
+  updatedInputs(fixture) {
+    return withMigrations(registered(fixture, migrationsResourceType), fixture.migrations.second);
+  },
+  async showsUpdate(fixture) {
+    const tables = await liveRows(fixture, "select to_regclass('public.host_check_third') as name");
+    return tables[0]?.name !== null;
+  },
+  replacingInputs(fixture) {
+    return {
+      ...registered(fixture, migrationsResourceType),
+      projectRef: fixture.projectRefs.other,
+    };
+  },
+  async drift(fixture) {
+    // Someone ran `supabase migration repair --status reverted` on the latest migration.
+    const latest = fixture.migrations.first.files.at(-1)?.version ?? "";
+    const database = await fixture.server.database(fixture.projectRefs.current);
+    await database.query("delete from supabase_migrations.schema_migrations where version = $1", [
+      latest,
+    ]);
+  },
+  async matchesInputs(fixture) {
+    const recorded = await recordedMigrations(fixture);
+    return fixture.migrations.first.files.every(
+      (file) => recorded.get(file.version) === file.sha256,
+    );
+  },
+  async vanish(fixture) {
+    // The database was reset: no history, no tables.
+    await fixture.server.resetDatabases();
+  },
+  async exists(fixture) {
+    const recorded = await recordedMigrations(fixture);
+    return fixture.migrations.first.files.some((file) => recorded.has(file.version));
+  },
+};
+
 /** Every dynamic resource type of the program. */
-export const resourceKinds: readonly ResourceKind[] = [secretsKind, functionDeploymentKind];
+export const resourceKinds: readonly ResourceKind[] = [
+  secretsKind,
+  functionDeploymentKind,
+  migrationsKind,
+];

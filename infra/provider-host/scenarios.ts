@@ -22,10 +22,10 @@ export interface Scenario {
 }
 
 async function created(fixture: ProviderHostFixture, kind: ResourceKind): Promise<EngineSteps> {
-  fixture.resetServer();
+  await fixture.resetServer();
   const steps = new EngineSteps(kind.address(fixture));
   await steps.create(fixture.host.client, kind.inputs(fixture));
-  assert.ok(kind.exists(fixture), `create left no ${kind.label} on the Management API`);
+  assert.ok(await kind.exists(fixture), `create left no ${kind.label} on the Management API`);
   return steps;
 }
 
@@ -49,7 +49,7 @@ async function provoke(
   if (point.step === "refresh") {
     steps = await created(fixture, kind);
   } else {
-    fixture.resetServer();
+    await fixture.resetServer();
     steps = new EngineSteps(kind.address(fixture));
   }
   const path = point.endpoint(fixture).split("?")[0];
@@ -138,7 +138,7 @@ export const scenarios: readonly Scenario[] = [
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
       await steps.update(fixture.host.client, kind.updatedInputs(fixture));
-      assert.ok(kind.showsUpdate(fixture), "the Management API does not show the update");
+      assert.ok(await kind.showsUpdate(fixture), "the Management API does not show the update");
     },
   },
   {
@@ -156,7 +156,7 @@ export const scenarios: readonly Scenario[] = [
     rotation: false,
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
-      kind.drift(fixture);
+      await kind.drift(fixture);
       const diff = await steps.diff(fixture.host.client, kind.inputs(fixture));
       assert.equal(diff.changes, "some");
     },
@@ -167,7 +167,7 @@ export const scenarios: readonly Scenario[] = [
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
       const before = JSON.stringify(steps.stored?.outputs);
-      kind.drift(fixture);
+      await kind.drift(fixture);
       const read = await steps.refresh(fixture.host.client);
       assert.notEqual(read.id, "", "refresh reported a drifted object as gone");
       assert.notEqual(JSON.stringify(read.properties), before, "refresh kept the old outputs");
@@ -178,9 +178,9 @@ export const scenarios: readonly Scenario[] = [
     rotation: false,
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
-      kind.drift(fixture);
+      await kind.drift(fixture);
       await steps.update(fixture.host.client, kind.inputs(fixture));
-      assert.ok(kind.matchesInputs(fixture), "the live object still differs from the inputs");
+      assert.ok(await kind.matchesInputs(fixture), "the live object still differs from the inputs");
       const diff = await steps.diff(fixture.host.client, kind.inputs(fixture));
       assert.equal(diff.changes, "none", "a diff after the repair still reports a change");
     },
@@ -190,7 +190,7 @@ export const scenarios: readonly Scenario[] = [
     rotation: false,
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
-      kind.vanish(fixture);
+      await kind.vanish(fixture);
       const read = await steps.refresh(fixture.host.client);
       assert.equal(read.id, "", "Read returned an id for an object that no longer exists");
     },
@@ -200,7 +200,7 @@ export const scenarios: readonly Scenario[] = [
     rotation: false,
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
-      kind.vanish(fixture);
+      await kind.vanish(fixture);
       await steps.destroy(fixture.host.client);
     },
   },
@@ -210,7 +210,7 @@ export const scenarios: readonly Scenario[] = [
     async run(fixture, kind) {
       const steps = await created(fixture, kind);
       await steps.destroy(fixture.host.client);
-      assert.ok(!kind.exists(fixture), `the ${kind.label} is still on the Management API`);
+      assert.ok(!(await kind.exists(fixture)), `the ${kind.label} is still on the Management API`);
     },
   },
   {
@@ -259,7 +259,7 @@ export const scenarios: readonly Scenario[] = [
       fixture.server.clearRequests();
       const rotated = await fixture.rotatedHost();
       await steps.destroy(rotated.client);
-      assert.ok(!kind.exists(fixture), `the ${kind.label} is still on the Management API`);
+      assert.ok(!(await kind.exists(fixture)), `the ${kind.label} is still on the Management API`);
       assert.ok(
         fixture.server.requests.every((request) => request.authorized),
         "destroy sent a request with a token the API no longer accepts",

@@ -15,6 +15,8 @@ const run = promisify(execFile);
 export const secretsResourceType = "pulumi-nodejs:dynamic/supabase:Secrets";
 /** Type token of the `SupabaseFunctionDeployment` dynamic resource. */
 export const functionDeploymentResourceType = "pulumi-nodejs:dynamic/supabase:FunctionDeployment";
+/** Type token of the `SupabaseMigrations` dynamic resource. */
+export const migrationsResourceType = "pulumi-nodejs:dynamic/supabase:Migrations";
 
 /** The registrations of one capture, by type token. */
 export interface SerializedProviders {

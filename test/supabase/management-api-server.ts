@@ -5,6 +5,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 
 /** One file received by the deploy endpoint. */
 export interface ReceivedFile {
@@ -90,6 +92,14 @@ export interface ManagementApiServer {
   secrets: Map<string, Map<string, string>>;
   /** Deployed functions by project ref, then slug. */
   functions: Map<string, Map<string, DeployedFunction>>;
+  /**
+   * The project's database, a real Postgres (PGlite with pgvector) behind
+   * `POST /v1/projects/{ref}/database/query`; started on first use, since it takes seconds.
+   * @param projectRef - one of the server's projects.
+   */
+  database(projectRef: string): Promise<PGlite>;
+  /** Empties every started database: drops `public` and `supabase_migrations` with their objects. */
+  resetDatabases(): Promise<void>;
   /** Queue a failure. */
   injectFault(fault: InjectedFault): void;
   /**
@@ -123,6 +133,16 @@ export async function startManagementApiServer(
   const functions = new Map(
     options.projectRefs.map((ref) => [ref, new Map<string, DeployedFunction>()]),
   );
+
+  const databases = new Map<string, Promise<PGlite>>();
+  const database = (projectRef: string): Promise<PGlite> => {
+    let started = databases.get(projectRef);
+    if (!started) {
+      started = PGlite.create({ extensions: { vector } });
+      databases.set(projectRef, started);
+    }
+    return started;
+  };
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -161,6 +181,12 @@ export async function startManagementApiServer(
     }
     if (!authorized) {
       sendJson(response, 401, { message: "Unauthorized" });
+      return;
+    }
+
+    const queryMatch = /^\/v1\/projects\/([^/]+)\/database\/query$/.exec(url.pathname);
+    if (queryMatch) {
+      await runDatabaseQuery(queryMatch[1], method, recorded, response);
       return;
     }
 
@@ -243,6 +269,43 @@ export async function startManagementApiServer(
     sendJson(response, 405, { message: `${method} ${url.pathname} is not supported` });
   }
 
+  // The documented endpoint: `{ "query": "<sql>" }` in, the rows of the last statement out (201);
+  // a database error is a 400 whose message carries Postgres's error, as the real API answers.
+  async function runDatabaseQuery(
+    projectRef: string,
+    method: string,
+    recorded: RecordedRequest,
+    response: ServerResponse,
+  ): Promise<void> {
+    if (!secrets.has(projectRef)) {
+      sendJson(response, 404, { message: `Project ${projectRef} not found` });
+      return;
+    }
+    if (method !== "POST") {
+      sendJson(response, 405, { message: `${method} ${recorded.path} is not supported` });
+      return;
+    }
+    const parsed: unknown = recorded.rawBody.length > 0 ? JSON.parse(recorded.rawBody) : undefined;
+    recorded.body = parsed;
+    const query = (parsed as { query?: unknown } | undefined)?.query;
+    if (typeof query !== "string" || query.trim() === "") {
+      sendJson(response, 400, { message: "query must be a non-empty string" });
+      return;
+    }
+    const db = await database(projectRef);
+    try {
+      const results = await db.exec(query);
+      sendJson(response, 201, results.at(-1)?.rows ?? []);
+    } catch (error) {
+      // Like a fresh connection per request on the real service: no failed transaction lingers.
+      await db.exec("rollback").catch(() => undefined);
+      const fields = error as { code?: unknown; message?: unknown };
+      sendJson(response, 400, {
+        message: `Failed to run sql query: ERROR:  ${String(fields.code ?? "XX000")}: ${String(fields.message ?? error)}`,
+      });
+    }
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
 
@@ -251,6 +314,20 @@ export async function startManagementApiServer(
     requests,
     secrets,
     functions,
+    database(projectRef) {
+      if (!secrets.has(projectRef))
+        throw new Error(`the loopback API has no project ${projectRef}`);
+      return database(projectRef);
+    },
+    async resetDatabases() {
+      for (const started of databases.values()) {
+        await (
+          await started
+        ).exec(
+          "drop schema if exists supabase_migrations cascade; drop schema if exists public cascade; create schema public;",
+        );
+      }
+    },
     injectFault(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
@@ -261,10 +338,12 @@ export async function startManagementApiServer(
       requests.length = 0;
       faults.length = 0;
     },
-    stop() {
-      return new Promise((resolve, reject) =>
+    async stop() {
+      await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );
+      for (const started of databases.values()) await (await started).close();
+      databases.clear();
     },
   };
 }
