@@ -66,8 +66,6 @@ describe("npm run plan -- --stack staging --json, GitHub side", () => {
       "EXPO_TOKEN",
       "PULUMI_ACCESS_TOKEN",
       "SLACK_WEBHOOK_URL",
-      "SUPABASE_ACCESS_TOKEN",
-      "SUPABASE_DB_PASSWORD",
       "VERCEL_TOKEN",
     ]);
     for (const secret of secrets) expect(secret.secretInputs).toContain("value");
@@ -93,7 +91,6 @@ describe("npm run plan -- --stack staging --json, GitHub side", () => {
       "STAGING_GATEWAY_URL",
       "STAGING_UPTIME_RETRIES",
       "STAGING_UPTIME_TIMEOUT_SECONDS",
-      "SUPABASE_PROJECT_REF",
       "VERCEL_ORG_ID",
       "VERCEL_PROJECT_ID",
     ]);

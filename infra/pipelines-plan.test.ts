@@ -12,7 +12,6 @@ function optionsFor(stackName: string): PipelinesPlanOptions {
     environment: stack.platform.environment,
     manageWorkflowFiles: stack.platform.github.manageWorkflowFiles,
     workflowSettings: { ...defaultWorkflowSettings, branch: stack.platform.github.branch },
-    hasDatabasePassword: true,
     hasWebUrl: true,
   };
 }
@@ -53,9 +52,11 @@ describe("planPipelines", () => {
     for (const name of repositoryNames) expect(name).toMatch(/^STAGING_/);
   });
 
-  it("skips the database password secret when none is given", () => {
-    const plan = planPipelines({ ...optionsFor("staging"), hasDatabasePassword: false });
-    expect(plan.secrets.map((secret) => secret.name)).not.toContain("SUPABASE_DB_PASSWORD");
+  it("writes no Supabase credential: only `pulumi up`, with the stack's own, talks to Supabase", () => {
+    const plan = planPipelines(optionsFor("staging"));
+    expect(
+      plan.secrets.map((secret) => secret.name).filter((name) => /^SUPABASE_/.test(name)),
+    ).toEqual([]);
   });
 
   it("skips the web URL variables when the URL is unknown", () => {

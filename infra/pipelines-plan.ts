@@ -18,18 +18,12 @@ import {
 
 /** The secret values a stack hands the Pipelines component, by role. */
 export type PipelineSecretSource =
-  | "vercelToken"
-  | "supabaseAccessToken"
-  | "supabaseDatabasePassword"
-  | "expoToken"
-  | "pulumiAccessToken"
-  | "slackWebhookUrl";
+  "vercelToken" | "expoToken" | "pulumiAccessToken" | "slackWebhookUrl";
 
 /** The non-secret values, by role. */
 export type PipelineVariableSource =
   | "vercelTeamId"
   | "vercelProjectId"
-  | "supabaseProjectRef"
   | "webUrl"
   | "gatewayUrl"
   | "uptimeRetries"
@@ -74,8 +68,6 @@ export interface PipelinesPlanOptions {
   manageWorkflowFiles: boolean;
   /** App paths and branch the workflow files are rendered for. */
   workflowSettings: WorkflowSettings;
-  /** Whether a database password is available (`supabase db push` needs it). */
-  hasDatabasePassword: boolean;
   /** Whether the stack knows its web URL (checked by the uptime workflow). */
   hasWebUrl: boolean;
 }
@@ -85,20 +77,6 @@ export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
   const repositoryVariables = repositoryVariableNames(options.environment);
   const secrets: PlannedValue<PipelineSecretSource>[] = [
     { name: environmentSecretNames.vercelToken, scope: "environment", source: "vercelToken" },
-    {
-      name: environmentSecretNames.supabaseAccessToken,
-      scope: "environment",
-      source: "supabaseAccessToken",
-    },
-    ...(options.hasDatabasePassword
-      ? [
-          {
-            name: environmentSecretNames.supabaseDatabasePassword,
-            scope: "environment" as const,
-            source: "supabaseDatabasePassword" as const,
-          },
-        ]
-      : []),
     { name: environmentSecretNames.expoToken, scope: "environment", source: "expoToken" },
     {
       name: environmentSecretNames.pulumiAccessToken,
@@ -115,11 +93,6 @@ export function planPipelines(options: PipelinesPlanOptions): PipelinesPlan {
       name: environmentVariableNames.vercelProjectId,
       scope: "environment",
       source: "vercelProjectId",
-    },
-    {
-      name: environmentVariableNames.supabaseProjectRef,
-      scope: "environment",
-      source: "supabaseProjectRef",
     },
     ...webUrl(environmentVariableNames.webUrl, "environment"),
     { name: environmentVariableNames.gatewayUrl, scope: "environment", source: "gatewayUrl" },

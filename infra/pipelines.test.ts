@@ -19,8 +19,6 @@ const types = {
 /** Plain strings on purpose: the component must make every one of them a secret. */
 const plaintextSecrets = {
   vercelToken: "vercel-plaintext",
-  supabaseAccessToken: "sbp_plaintext",
-  supabaseDatabasePassword: "database-plaintext",
   expoToken: "expo-plaintext",
   pulumiAccessToken: "pul-plaintext",
   slackWebhookUrl: "https://hooks.slack.example/plaintext",
@@ -37,7 +35,6 @@ function args(overrides: Partial<PipelinesArgs>): PipelinesArgs {
     secrets: plaintextSecrets,
     vercelTeamId: "team_example",
     vercelProjectId: "prj_example",
-    supabaseProjectRef: "abcdefghijklmnopqrst",
     gatewayUrl: "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
     uptimeRetries: 2,
     uptimeTimeoutSeconds: 10,
@@ -157,13 +154,7 @@ describe("Pipelines secrets", () => {
         .filter((secret) => secret.inputs["environment"] === "staging")
         .map((secret) => secret.inputs["secretName"])
         .sort(),
-    ).toEqual([
-      "EXPO_TOKEN",
-      "PULUMI_ACCESS_TOKEN",
-      "SUPABASE_ACCESS_TOKEN",
-      "SUPABASE_DB_PASSWORD",
-      "VERCEL_TOKEN",
-    ]);
+    ).toEqual(["EXPO_TOKEN", "PULUMI_ACCESS_TOKEN", "VERCEL_TOKEN"]);
   });
 
   it("writes the Slack webhook into the monitoring environment", async () => {
@@ -185,7 +176,7 @@ describe("Pipelines secrets", () => {
       ...(await childrenOf(staging, types.environmentSecret)),
       ...(await childrenOf(production, types.environmentSecret)),
     ];
-    expect(secrets).toHaveLength(12);
+    expect(secrets).toHaveLength(8);
     for (const secret of secrets) expect(secret.secretInputs).toContain("value");
   });
 
@@ -205,7 +196,6 @@ describe("Pipelines variables", () => {
     ).toEqual({
       VERCEL_ORG_ID: "team_example",
       VERCEL_PROJECT_ID: "prj_example",
-      SUPABASE_PROJECT_REF: "abcdefghijklmnopqrst",
       GATEWAY_URL: "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway",
     });
   });

@@ -12,14 +12,6 @@ import {
 export interface PipelinesSecrets {
   /** Vercel token (`vercel:apiToken`), GitHub secret `VERCEL_TOKEN`. */
   vercelToken: pulumi.Input<string>;
-  /** Supabase access token (`platform:supabaseAccessToken`), `SUPABASE_ACCESS_TOKEN`. */
-  supabaseAccessToken: pulumi.Input<string>;
-  /**
-   * Database password for `supabase db push`, `SUPABASE_DB_PASSWORD`; without it the secret is
-   * not written and migrations must be pushed by hand.
-   * @default undefined
-   */
-  supabaseDatabasePassword?: pulumi.Input<string>;
   /** Expo token (`platform:expoToken`), `EXPO_TOKEN`. */
   expoToken: pulumi.Input<string>;
   /**
@@ -86,8 +78,6 @@ export interface PipelinesArgs {
   vercelTeamId: pulumi.Input<string>;
   /** Vercel project id (from the WebApp component), variable `VERCEL_PROJECT_ID`. */
   vercelProjectId: pulumi.Input<string>;
-  /** Supabase project ref, variable `SUPABASE_PROJECT_REF`. */
-  supabaseProjectRef: pulumi.Input<string>;
   /** The gateway's URL, variables `GATEWAY_URL` and `<ENVIRONMENT>_GATEWAY_URL` (uptime). */
   gatewayUrl: pulumi.Input<string>;
   /**
@@ -140,7 +130,6 @@ export class Pipelines extends pulumi.ComponentResource {
         nodeVersion: args.nodeVersion ?? "20",
         uptimeIntervalMinutes: args.uptimeIntervalMinutes ?? 5,
       },
-      hasDatabasePassword: args.secrets.supabaseDatabasePassword !== undefined,
       hasWebUrl: args.webUrl !== undefined,
     });
     const child = { parent: this };
@@ -219,7 +208,6 @@ export class Pipelines extends pulumi.ComponentResource {
     const variableValues: Record<PipelineVariableSource, pulumi.Input<string> | undefined> = {
       vercelTeamId: args.vercelTeamId,
       vercelProjectId: args.vercelProjectId,
-      supabaseProjectRef: args.supabaseProjectRef,
       webUrl: args.webUrl,
       gatewayUrl: args.gatewayUrl,
       uptimeRetries: pulumi.output(args.uptimeRetries ?? 2).apply(String),

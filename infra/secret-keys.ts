@@ -19,7 +19,7 @@ export const secretKeys = [
   {
     name: "supabaseAccessToken",
     key: "platform:supabaseAccessToken",
-    usedBy: "Supabase Management API; GitHub secret SUPABASE_ACCESS_TOKEN",
+    usedBy: "Supabase Management API (functions, secrets, migrations)",
   },
   { name: "anthropicApiKey", key: "platform:anthropicApiKey", usedBy: "gateway secret" },
   { name: "openaiApiKey", key: "platform:openaiApiKey", usedBy: "gateway secret" },
@@ -27,11 +27,6 @@ export const secretKeys = [
     name: "gatewayApiKeys",
     key: "platform:gatewayApiKeys",
     usedBy: "gateway client keys (comma-separated), GATEWAY_API_KEYS",
-  },
-  {
-    name: "supabaseDbPassword",
-    key: "platform:supabaseDbPassword",
-    usedBy: "GitHub secret SUPABASE_DB_PASSWORD (supabase db push in functions-deploy)",
   },
   { name: "expoToken", key: "platform:expoToken", usedBy: "GitHub secret EXPO_TOKEN" },
   {

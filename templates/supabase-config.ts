@@ -30,7 +30,7 @@ export function renderSupabaseConfig(values: SupabaseConfigValues): string {
   return [
     `# Rendered by \`npm run templates -- --stack ${values.source.stackName}\` from ${values.source.stackFile}.`,
     "# Edge Functions live in ../functions and deploy as content-hashed bundles (npm run bundle);",
-    "# migrations live in ./migrations and reach each environment through `supabase db push`.",
+    "# migrations live in ./migrations and reach each environment through `pulumi up`.",
     `project_id = "${values.projectRef}"`,
     ...functions,
     "",

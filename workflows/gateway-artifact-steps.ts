@@ -1,6 +1,5 @@
 import {
   environmentSecretNames,
-  environmentVariableNames,
   handSetSecretNames,
   handSetVariableNames,
   secretExpression,
@@ -8,7 +7,7 @@ import {
 } from "./github-names";
 import { checkRunProvenanceFunction, githubApiFunction } from "./github-api";
 import { pinnedActions } from "./pinned-actions";
-import { deployWorkflowFile, toolVersions, type WorkflowSettings } from "./settings";
+import { deployWorkflowFile, type WorkflowSettings } from "./settings";
 import { runStep, usesStep, type Step } from "./step";
 
 /** Where `npm run bundle` writes one folder per function, each with a `manifest.json`. */
@@ -372,34 +371,3 @@ export function recordPinStep(settings: WorkflowSettings, stack: string, sha256:
     },
   );
 }
-
-const supabaseEnvironment = {
-  SUPABASE_ACCESS_TOKEN: secretExpression(environmentSecretNames.supabaseAccessToken),
-  SUPABASE_PROJECT_REF: variableExpression(environmentVariableNames.supabaseProjectRef),
-};
-
-/** Applies `supabase/migrations` to the environment's database with the pinned Supabase CLI. */
-export const databaseMigrationSteps: Step[] = [
-  usesStep("Set up the Supabase CLI", pinnedActions.supabaseCli, {
-    with: { version: toolVersions.supabaseCli },
-  }),
-  runStep(
-    "Push database migrations",
-    [
-      // A repository without migrations (or without supabase/config.toml, which `npm run
-      // templates` renders) has nothing to push; linking would fail on the missing config.
-      "if [ ! -d supabase/migrations ] || [ ! -f supabase/config.toml ]; then",
-      '  echo "::notice::no supabase/migrations or supabase/config.toml: no database migrations to push"',
-      "  exit 0",
-      "fi",
-      'supabase link --project-ref "$SUPABASE_PROJECT_REF"',
-      "supabase db push",
-    ].join("\n"),
-    {
-      env: {
-        ...supabaseEnvironment,
-        SUPABASE_DB_PASSWORD: secretExpression(environmentSecretNames.supabaseDatabasePassword),
-      },
-    },
-  ),
-];

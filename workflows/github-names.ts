@@ -12,8 +12,6 @@ import { repositoryPrefix, type EnvironmentName } from "./settings";
  */
 export const environmentSecretNames = {
   vercelToken: "VERCEL_TOKEN",
-  supabaseAccessToken: "SUPABASE_ACCESS_TOKEN",
-  supabaseDatabasePassword: "SUPABASE_DB_PASSWORD",
   expoToken: "EXPO_TOKEN",
   pulumiAccessToken: "PULUMI_ACCESS_TOKEN",
 } as const;
@@ -34,7 +32,6 @@ export const monitoringSecretNames = {
 export const environmentVariableNames = {
   vercelOrgId: "VERCEL_ORG_ID",
   vercelProjectId: "VERCEL_PROJECT_ID",
-  supabaseProjectRef: "SUPABASE_PROJECT_REF",
   webUrl: "WEB_URL",
   gatewayUrl: "GATEWAY_URL",
 } as const;

@@ -44,11 +44,6 @@ export const pinnedActions = {
     sha: "eab7a230208c952974db8c3245cfd78402c7b385",
     version: "v9.0.0",
   },
-  supabaseCli: {
-    repository: "supabase/setup-cli",
-    sha: "ab058987d8d6c725971f6cf9d0b5c98467e30bd1",
-    version: "v1.7.1",
-  },
   pulumi: {
     repository: "pulumi/actions",
     sha: "8e5e406f4007fca908480587cb9893c07090f58d",

@@ -77,7 +77,6 @@ describe("secrets a workflow edited on a branch could name", () => {
       environment,
       manageWorkflowFiles: true,
       workflowSettings: defaultWorkflowSettings,
-      hasDatabasePassword: true,
       hasWebUrl: true,
     });
     expect(plan.secrets.filter((secret) => secret.scope === "repository")).toEqual([]);

@@ -43,6 +43,12 @@ describe("renderWorkflow", () => {
     const infra = custom.find((workflow) => workflow.fileName === "infra.yml");
     expect(renderWorkflow(infra!)).toContain("github.event.workflow_run.head_branch == 'trunk'");
   });
+
+  it("leaves database migrations to pulumi up: no workflow runs the Supabase CLI", () => {
+    const rendered = workflows.map(renderWorkflow).join("\n");
+    expect(rendered).not.toMatch(/^\s+supabase /m);
+    expect(rendered).not.toContain("supabase/setup-cli");
+  });
 });
 
 describe("pinnedActions", () => {

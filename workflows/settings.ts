@@ -55,6 +55,4 @@ export function repositoryPrefix(environment: EnvironmentName): string {
 export const toolVersions = {
   /** `eas-cli`, the same release line as the `@expo/eas-json` the templates are validated with. */
   easCli: "24.8.0",
-  /** Supabase CLI used for `supabase db push`. */
-  supabaseCli: "3.1.0",
 } as const;

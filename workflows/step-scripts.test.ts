@@ -16,7 +16,6 @@ import { startGitHubApiServer, type GitHubApiServer } from "./test/github-api-se
 import { runStepScript, stepScript } from "./test/run-step-script";
 import { startStatusServer, type StatusServer } from "./test/status-server";
 
-const projectRef = "abcdefghijklmnopqrst";
 const workspaces: string[] = [];
 
 function workspace(): string {
@@ -121,17 +120,6 @@ describe("infra: verifying a downloaded gateway artifact", () => {
       environment: { ...environment, GATEWAY_SHA256: "c".repeat(64) },
     });
     expect(run.status).toBe(1);
-  });
-});
-
-describe("infra: database migrations", () => {
-  it("skips the push when the repository has no migrations", async () => {
-    const run = await runStepScript(
-      stepScript("infra.yml", "up-staging", "Push database migrations"),
-      { cwd: workspace(), environment: { SUPABASE_PROJECT_REF: projectRef } },
-    );
-    expect(run.status).toBe(0);
-    expect(run.output).toContain("no database migrations to push");
   });
 });
 

@@ -68,6 +68,11 @@ describe("claimedIdentities", () => {
       { projectRef: "ref", slug: "llm-gateway" },
       "Supabase Edge Function llm-gateway in project ref",
     ],
+    [
+      "pulumi-nodejs:dynamic/supabase:Migrations",
+      { projectRef: "ref", migrationsDirectory: "supabase/migrations", migrations: [] },
+      "Supabase migration history of project ref",
+    ],
   ])("names what a %s owns", (type, inputs, identity) => {
     expect(claimedIdentities(resource(type, inputs))).toEqual([identity]);
   });

@@ -122,6 +122,12 @@ export const ownershipRules: readonly OwnershipRule[] = [
     type: "pulumi-nodejs:dynamic/supabase:FunctionDeployment",
     identities: supabaseIdentities,
   },
+  {
+    // One history table per database: two stacks migrating it would each take the other's rows
+    // for their own, and destroying one would delete rows the other still counts as applied.
+    type: "pulumi-nodejs:dynamic/supabase:Migrations",
+    identities: (inputs) => [`Supabase migration history of project ${text(inputs["projectRef"])}`],
+  },
 ];
 
 const rulesByType = new Map(ownershipRules.map((rule) => [rule.type, rule]));

@@ -2,7 +2,6 @@ import { afterCiOnDeployBranch, deployTriggers } from "../change-triggers";
 import {
   chooseGatewayArtifactStep,
   checkEnvironmentRanStep,
-  databaseMigrationSteps,
   deploymentTasks,
   downloadGatewayArtifactStep,
   findGatewayArtifactStep,
@@ -59,7 +58,6 @@ function upJob(
       verifyGatewayArtifactStep(chosenSha256),
       installPulumiStep,
       pulumiUpStep(environment, chosenSha256),
-      ...databaseMigrationSteps,
       recordDeploymentStep({
         environment,
         task: deploymentTasks.gateway,
