@@ -6,7 +6,6 @@ import {
   type SupabaseFunctionSource,
 } from "../functions/bundle/supabase-functions";
 import type { StackConfig } from "./config";
-import { isMockRuntime } from "./config";
 import { gatewayUrl } from "./endpoints";
 import { SupabaseFunctionDeployment } from "./supabase/function-deployment";
 import { gatewaySettingsEnvironment, type GatewaySettings } from "./supabase/gateway-environment";
@@ -93,7 +92,9 @@ export class EdgeFunctions extends pulumi.ComponentResource {
         repositoryRoot: args.repositoryRoot ?? path.resolve(__dirname, ".."),
         source: gatewaySource,
         pinnedSha256: args.pinnedArtifactSha256,
-        allowMissingPin: isMockRuntime(),
+        // A preview (pulumi preview, the preview step of pulumi up, the offline plan) only shows
+        // the pinned hash; the update itself needs the build's files and fails without them.
+        allowMissingPin: pulumi.runtime.isDryRun(),
         log: (message) => pulumi.log.info(message, this),
       }),
     );

@@ -58,8 +58,8 @@ export async function main(
         }
         fail(outcome.errors.map((error) => `${prefix}${error}`).join("\n"));
       } else {
-        for (const warning of outcome.warnings) {
-          fail(`warning: ${warning}`);
+        for (const diagnostic of outcome.diagnostics) {
+          fail(diagnostic);
         }
       }
     }

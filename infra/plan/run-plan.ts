@@ -35,8 +35,8 @@ export type PlanOutcome =
       ok: true;
       /** What `pulumi up` would register. */
       plan: Plan;
-      /** Warnings the program logged. */
-      warnings: string[];
+      /** Info and warning messages the program logged, as `info: ...` and `warning: ...`. */
+      diagnostics: string[];
     }
   | {
       /** The engine would have failed the update. */
@@ -97,9 +97,9 @@ export async function planStack(options: PlanStackOptions): Promise<PlanOutcome>
     const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
     return {
       ok: true,
-      warnings: engine.logs
-        .filter((entry) => entry.severity === "warning")
-        .map((entry) => entry.message),
+      diagnostics: engine.logs
+        .filter((entry) => entry.severity === "info" || entry.severity === "warning")
+        .map((entry) => `${entry.severity}: ${entry.message}`),
       plan: {
         stack: options.stack,
         stackFile: options.stackFile,
