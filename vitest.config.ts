@@ -1,12 +1,16 @@
 import { defineConfig } from "vitest/config";
+import { timeouts } from "./test/support/timeouts";
 
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "dist/**"],
-    // Integration tests start real processes (Deno, redis-server, miniflare); a two-core machine needs room.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Integration tests start real processes (Deno, redis-server, miniflare); a two-core machine
+    // needs room. Every bound scales with TEST_TIME_FACTOR (test/support/timeouts.ts).
+    testTimeout: timeouts.test,
+    hookTimeout: timeouts.hook,
+    // One folder per run where test files share plans and limit how many run at once.
+    globalSetup: ["./test/support/plan-cache-setup.ts"],
     pool: "forks",
     maxWorkers: 2,
     minWorkers: 1,

@@ -1,66 +1,30 @@
 /**
  * Every provider rule, proven end to end: the offline plan (`node infra/plan/cli.cjs`) run on a
  * stack file that breaks the rule exits 1 and prints the stack file and key, before any
- * resource is registered. The same cases are checked against the schema alone in
- * provider-rules.test.ts.
+ * resource is registered. The same cases are checked against the schema alone, one at a time,
+ * in provider-rules.test.ts. Here cases that change unrelated keys of one stack share a stack
+ * file, and so one plan: the program reports every problem of a stack file at once, and each
+ * plan costs a whole program load.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  cachedPlanCommand,
+  planTestSecrets,
+  runPlanCommand,
+  type PlanCommandRun as PlanRun,
+} from "../test/support/plan-command";
+import { timeouts } from "../test/support/timeouts";
+import { parseDocument } from "yaml";
+import {
   committedStackText,
   providerRuleCases,
-  stackTextFor,
   type CommittedStack,
+  type ProviderRuleCase,
 } from "./provider-rules-cases";
-
-const repositoryRoot = join(__dirname, "..");
-const cli = join(__dirname, "plan", "cli.cjs");
-
-interface PlanRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the plan CLI on a stack file, skipping type checks as the Pulumi CLI allows. */
-function runPlan(stack: CommittedStack, configFile: string): Promise<PlanRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, "--stack", stack, "--config-file", configFile],
-      {
-        cwd: repositoryRoot,
-        env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ exitCode, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Runs `tasks` with at most `limit` of them at once (each plan loads the whole program). */
-async function runLimited<Result>(
-  tasks: readonly (() => Promise<Result>)[],
-  limit: number,
-): Promise<Result[]> {
-  const results: Result[] = new Array<Result>(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const index = next;
-      next += 1;
-      results[index] = await (tasks[index] as () => Promise<Result>)();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
+import { secretKeys } from "./secret-keys";
 
 const temporaryDirectory = mkdtempSync(join(tmpdir(), "provider-rules-plan-"));
 
@@ -73,22 +37,63 @@ function writeStackFile(name: string, stack: CommittedStack, text: string): stri
   return file;
 }
 
+/** Whether one key path is the other or lies under it (writing both would lose one). */
+function overlap(left: readonly (string | number)[], right: readonly (string | number)[]): boolean {
+  return left.slice(0, right.length).every((part, index) => part === right[index]);
+}
+
+/** The cases in groups of one stack whose key paths do not overlap, in order. */
+function groupCases(cases: readonly ProviderRuleCase[]): ProviderRuleCase[][] {
+  const groups: ProviderRuleCase[][] = [];
+  for (const ruleCase of cases) {
+    const group = groups.find((candidates) =>
+      candidates.every(
+        (other) => other.stack === ruleCase.stack && !overlap(other.path, ruleCase.path),
+      ),
+    );
+    if (group === undefined) groups.push([ruleCase]);
+    else group.push(ruleCase);
+  }
+  return groups;
+}
+
+/** The committed stack file of the group's stack with every case's value written in. */
+function stackTextForGroup(group: readonly ProviderRuleCase[]): string {
+  const [first] = group;
+  if (first === undefined) throw new Error("an empty group of provider rule cases");
+  const document = parseDocument(committedStackText(first.stack));
+  for (const ruleCase of group) document.setIn(["config", ...ruleCase.path], ruleCase.value);
+  return document.toString();
+}
+
 const committedStacks = ["staging", "production"] as const;
 const ruleRuns = new Map<string, PlanRun>();
 const committedRuns = new Map<CommittedStack, PlanRun>();
 
 beforeAll(async () => {
-  const ruleTasks = providerRuleCases.map((ruleCase, index) => {
-    const file = writeStackFile(`rule-${index}`, ruleCase.stack, stackTextFor(ruleCase));
-    return async () => ruleRuns.set(ruleCase.rule, await runPlan(ruleCase.stack, file));
+  // A broken stack file stops the program before any resource is registered: type checks are
+  // skipped, as the Pulumi CLI allows, to keep each run short.
+  const ruleTasks = groupCases(providerRuleCases).map(async (group, index) => {
+    const stack = group[0]?.stack ?? "staging";
+    const file = writeStackFile(`rules-${index}`, stack, stackTextForGroup(group));
+    const run = await runPlanCommand(["--stack", stack, "--config-file", file], {
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    });
+    for (const ruleCase of group) ruleRuns.set(ruleCase.rule, run);
   });
-  const committedTasks = committedStacks.map((stack) => {
-    const file = writeStackFile(`committed-${stack}`, stack, committedStackText(stack));
-    return async () => committedRuns.set(stack, await runPlan(stack, file));
+  // The committed stacks' plans are the ones plan.test.ts runs: shared, run once per suite.
+  const secretsEnvironment = {
+    PLATFORM_PLAN_SECRETS: JSON.stringify(planTestSecrets(secretKeys.map(({ key }) => key))),
+  };
+  const committedTasks = committedStacks.map(async (stack) => {
+    committedRuns.set(
+      stack,
+      await cachedPlanCommand(["--stack", stack, "--json"], secretsEnvironment),
+    );
   });
-  // The machine running the suite has two cores.
-  await runLimited([...committedTasks, ...ruleTasks], 2);
-}, 600_000);
+  // How many run at once is the suite-wide plan limit's business (test/support/plan-cache.ts).
+  await Promise.all([...committedTasks, ...ruleTasks]);
+}, timeouts.planHook);
 
 afterAll(() => {
   rmSync(temporaryDirectory, { recursive: true, force: true });

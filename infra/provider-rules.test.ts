@@ -169,7 +169,6 @@ describe("GitHub Actions secret and variable names", () => {
         mobileAppPath: "apps/mobile",
         nodeVersion: "20",
       },
-      hasDatabasePassword: true,
       hasWebUrl: true,
     });
     const names = [...plan.secrets, ...plan.variables].map((value) => value.name);

@@ -3,6 +3,7 @@
 // earlier build: from this machine's archive, or from a CI artifact unpacked into that folder.
 import { cp, mkdir, readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
+import { withDirectoryLock } from "./directory-lock";
 import { manifestFileName, type ArtifactManifest } from "./manifest";
 import { replaceDirectory } from "./write-artifact";
 
@@ -33,18 +34,25 @@ export async function archiveCurrentArtifact(
 ): Promise<string> {
   const relative = archivedArtifactDirectory(manifest.name, manifest.sha256);
   const target = path.join(repositoryRoot, relative);
-  const exists = await stat(target).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) {
+  const current = path.join(repositoryRoot, currentArtifactDirectory(manifest.name));
+  // Under the current folder's lock: another process's writeArtifact cannot replace it mid-copy,
+  // and two archivers of one hash copy it once.
+  await withDirectoryLock(current, async () => {
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) return;
+    if ((await readManifest(current))?.sha256 !== manifest.sha256) {
+      throw new Error(
+        `${currentArtifactDirectory(manifest.name)}/ no longer holds build ${manifest.sha256}: another bundle replaced it; run npm run bundle again`,
+      );
+    }
     const staging = `${target}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
     await mkdir(path.dirname(target), { recursive: true });
-    await cp(path.join(repositoryRoot, currentArtifactDirectory(manifest.name)), staging, {
-      recursive: true,
-    });
+    await cp(current, staging, { recursive: true });
     await replaceDirectory(staging, target);
-  }
+  });
   return relative;
 }
 

@@ -1,6 +1,7 @@
 // Writes an artifact directory: the files, then a manifest that lists and hashes them.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { withDirectoryLock } from "./directory-lock";
 import {
   artifactSha256,
   manifestFileName,
@@ -60,7 +61,8 @@ export async function writeArtifact(
   await writeFile(path.join(staging, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`);
   // Replaced whole, never updated in place: a reader (a plan of the other stack running at the
   // same time) sees the old build or the new one, and no stale file rides along with a deploy.
-  await replaceDirectory(staging, directory);
+  // Under the folder's lock: archiveCurrentArtifact copies the folder under the same lock.
+  await withDirectoryLock(directory, () => replaceDirectory(staging, directory));
   return manifest;
 }
 

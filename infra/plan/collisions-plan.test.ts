@@ -9,6 +9,7 @@ import {
   runPlanCommand,
   type PlanCommandRun,
 } from "../../test/support/plan-command";
+import { timeouts } from "../../test/support/timeouts";
 
 const project = mkdtempSync(join(tmpdir(), "plan-collisions-"));
 let run: PlanCommandRun;
@@ -37,7 +38,7 @@ beforeAll(async () => {
   production.config["platform:cloudflare"] = staging.config["platform:cloudflare"];
   writeFileSync(join(project, "Pulumi.production.yaml"), stringify(production));
   run = await runPlanCommand(["--all", "--cwd", project], { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
-}, 240_000);
+}, timeouts.planHook);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 

@@ -9,6 +9,7 @@ import {
   temporaryProject,
   type PlanCommandRun,
 } from "../../test/support/plan-command";
+import { timeouts } from "../../test/support/timeouts";
 import type { PlanJson } from "./render";
 
 const fixture = join(__dirname, "__fixtures__", "engine-fidelity");
@@ -39,10 +40,14 @@ beforeAll(async () => {
   );
   const plan = (project: { directory: string }) =>
     runPlanCommand(["--cwd", project.directory, "--stack", "dev", "--json"]);
-  // Two at a time: each run type-checks a program.
-  [failing, passing] = await Promise.all([plan(withoutProgramTsconfig), plan(withProgramTsconfig)]);
-  [duplicate, nodeArguments] = await Promise.all([plan(duplicateNames), plan(withNodeArguments)]);
-}, 240_000);
+  // Each run type-checks a program; the suite-wide plan limit decides how many run at once.
+  [failing, passing, duplicate, nodeArguments] = await Promise.all([
+    plan(withoutProgramTsconfig),
+    plan(withProgramTsconfig),
+    plan(duplicateNames),
+    plan(withNodeArguments),
+  ]);
+}, timeouts.planHook);
 
 afterAll(() => {
   for (const project of [

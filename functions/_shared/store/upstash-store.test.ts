@@ -4,6 +4,8 @@ import {
   startUpstashRestServer,
   type UpstashRestServer,
 } from "../../../test/support/upstash-rest-server.ts";
+import { timeouts } from "../../../test/support/timeouts.ts";
+import { GuardedStore } from "./guarded-store.ts";
 import { UpstashStore } from "./upstash-store.ts";
 
 let redis: RedisServer;
@@ -58,5 +60,17 @@ describe("UpstashStore over the REST protocol", () => {
     await expect(
       new UpstashStore({ url: bridge.url, token: "wrong" }).get("u:a"),
     ).rejects.toThrow();
+  });
+
+  it("answers through the guard, bounded by a timeout no loaded machine reaches", async () => {
+    const errors: string[] = [];
+    const guarded = new GuardedStore(store, {
+      timeoutMs: timeouts.storeCall,
+      onError: (operation) => errors.push(operation),
+    });
+
+    await guarded.ping();
+
+    expect(errors).toEqual([]);
   });
 });
