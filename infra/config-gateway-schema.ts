@@ -90,10 +90,15 @@ const knobs = {
   storeTimeoutMs: withDefault(variables.storeTimeoutMs),
   defaultMaxTokens: withDefault(variables.defaultMaxTokens),
   maxBodyBytes: withDefault(variables.maxBodyBytes),
+  bodyTimeoutMs: optional(variables.bodyTimeoutMs),
+  maxResponseBytes: optional(variables.maxResponseBytes),
+  maxEventBytes: optional(variables.maxEventBytes),
+  corsOrigins: optional(variables.corsOrigins),
   rateLimitPerMinute: optional(variables.rateLimitPerMinute),
   logLevel: withDefault(variables.logLevel),
   anthropicBaseUrl: withDefault(variables.anthropicBaseUrl),
   openaiBaseUrl: withDefault(variables.openaiBaseUrl),
+  geminiBaseUrl: optional(variables.geminiBaseUrl),
   otlpEndpoint: optional(variables.otlpEndpoint),
   serviceName: withDefault(variables.serviceName),
 } satisfies Record<GatewayKnobKey, z.ZodType>;
@@ -101,7 +106,9 @@ const knobs = {
 /**
  * `platform:gateway`: the resilience, limit and telemetry knobs, each `platform:gateway.<key>` for
  * the contract's variable `<key>`. Absent keys take the contract's default (the seeds' figures
- * where they give one); absent optional ones (rate limit, OTLP endpoint) leave the feature off.
+ * where they give one); absent optional ones (rate limit, OTLP endpoint, CORS origins) leave the
+ * feature off, and the bounds and Gemini URL added later are left out when absent, so the gateway
+ * applies the contract's default itself.
  * The whole section may be absent.
  */
 export const gatewaySchema = z

@@ -1,4 +1,4 @@
-import { defaultPrices } from "../../functions/llm-gateway/prices";
+import { defaultPrices } from "../../functions/llm-gateway/spend/prices";
 import type { ProviderSimulator } from "../../scripts/provider-simulator/index";
 import type { GatewayProcess } from "../../test/support/gateway-process";
 import { fetchMetrics, metricSum } from "../../test/support/prometheus";

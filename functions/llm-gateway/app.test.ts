@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { estimateChatCost } from "./cost-estimate.ts";
-import { parseChatRequest } from "./request-schema.ts";
+import { estimateChatCost } from "./spend/cost-estimate.ts";
+import { parseChatRequest } from "./request/request-schema.ts";
 import { post, startGateway, type GatewayHarness } from "./test/gateway-harness.ts";
 
 let gateway: GatewayHarness;
@@ -36,7 +36,11 @@ describe("routes", () => {
     const response = await gateway.handle(new Request("http://gateway.test/health"));
     expect(await response.json()).toEqual({
       status: "ok",
-      providers: { anthropic: { breaker: "closed" }, openai: { breaker: "closed" } },
+      providers: {
+        anthropic: { breaker: "closed" },
+        openai: { breaker: "closed" },
+        gemini: { breaker: "closed" },
+      },
       store: { kind: "memory", reachable: true },
     });
   });
@@ -448,5 +452,38 @@ describe("tracing", () => {
   it("sends no traceparent upstream when tracing is off", async () => {
     await gateway.handle(post("/v1/chat/completions", chat(), auth));
     expect(gateway.provider.received.at(-1)?.headers.traceparent).toBeUndefined();
+  });
+});
+
+describe("structured outputs", () => {
+  it("answers 502, never prose with 200, when no candidate gives JSON for response_format", async () => {
+    const response = await gateway.handle(
+      post(
+        "/v1/chat/completions",
+        chat({ model: "tier:fast", response_format: { type: "json_object" } }),
+        auth,
+      ),
+    );
+    const body = (await response.json()) as { error: { message: string } };
+    expect([response.status, body.error.message]).toEqual([
+      502,
+      expect.stringContaining("not valid JSON"),
+    ]);
+  });
+
+  it("ends a stream whose answer is not JSON with an error event instead of [DONE]", async () => {
+    const frames = await sse(
+      await gateway.handle(
+        post(
+          "/v1/chat/completions",
+          chat({ model: "tier:fast", stream: true, response_format: { type: "json_object" } }),
+          auth,
+        ),
+      ),
+    );
+    expect([frames.includes("[DONE]"), frames.at(-1)]).toEqual([
+      false,
+      expect.stringContaining("invalid_structured_output"),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { prometheusContentType } from "../_shared/prometheus.ts";
-import { identifyCaller } from "./caller.ts";
+import { identifyCaller } from "./request/caller.ts";
 import {
   ClientClosedRequestError,
   InternalGatewayError,
@@ -10,8 +10,9 @@ import {
   type GatewayError,
 } from "./errors.ts";
 import { errorResponse, jsonResponse, requestIdOf } from "./http.ts";
-import { readJsonBody } from "./read-body.ts";
-import { createRequestContext, type RequestContext } from "./request-context.ts";
+import { CorsPolicy } from "./request/cors.ts";
+import { readJsonBody } from "./request/read-body.ts";
+import { createRequestContext, type RequestContext } from "./request/request-context.ts";
 import type { GatewayRuntime } from "./runtime.ts";
 import { parseTraceparent } from "./telemetry/tracing.ts";
 
@@ -32,17 +33,24 @@ type Handler = (
  * their evaluation. `loadPostHandlers` starts the load early, once the listener is up.
  */
 const postRoutes: ReadonlyMap<string, () => Promise<Handler>> = new Map([
-  ["/v1/chat/completions", () => import("./handle-chat.ts").then((module) => module.handleChat)],
+  [
+    "/v1/chat/completions",
+    () => import("./pipeline/handle-chat.ts").then((module) => module.handleChat),
+  ],
   [
     "/v1/embeddings",
-    () => import("./handle-embeddings.ts").then((module) => module.handleEmbeddings),
+    () => import("./pipeline/handle-embeddings.ts").then((module) => module.handleEmbeddings),
+  ],
+  [
+    "/v1/responses",
+    () => import("./pipeline/handle-responses.ts").then((module) => module.handleResponses),
   ],
 ]);
 
 /** Loads the request handlers and builds the request schemas, so the first request finds them ready. */
 export async function loadPostHandlers(): Promise<void> {
   await Promise.all([...postRoutes.values()].map((load) => load()));
-  const { warmUpValidation } = await import("./request-schema.ts");
+  const { warmUpValidation } = await import("./request/request-schema.ts");
   warmUpValidation();
 }
 
@@ -55,20 +63,23 @@ function normalisePath(pathname: string): string {
 }
 
 async function health(runtime: GatewayRuntime, requestId: string): Promise<Response> {
-  const [anthropic, openai, reachable] = await Promise.all([
-    runtime.breaker.state("anthropic"),
-    runtime.breaker.state("openai"),
+  const [states, reachable] = await Promise.all([
+    Promise.all(runtime.providerNames.map((name) => runtime.breaker.state(name))),
     runtime.store.ping().then(
       () => true,
       () => false,
     ),
   ]);
-  const degraded = !reachable || anthropic !== "closed" || openai !== "closed";
+  const providers: Record<string, { breaker: string }> = {};
+  runtime.providerNames.forEach((name, index) => {
+    providers[name] = { breaker: states[index] as string };
+  });
+  const degraded = !reachable || states.some((state) => state !== "closed");
   return jsonResponse(
     200,
     {
       status: degraded ? "degraded" : "ok",
-      providers: { anthropic: { breaker: anthropic }, openai: { breaker: openai } },
+      providers,
       store: { kind: runtime.store.kind, reachable },
     },
     { "x-request-id": requestId, "cache-control": "no-store" },
@@ -78,8 +89,7 @@ async function health(runtime: GatewayRuntime, requestId: string): Promise<Respo
 async function metrics(runtime: GatewayRuntime, requestId: string): Promise<Response> {
   // Refresh the gauges that live in the store; a store outage leaves their last values.
   await Promise.all([
-    runtime.breaker.state("anthropic"),
-    runtime.breaker.state("openai"),
+    ...runtime.providerNames.map((name) => runtime.breaker.state(name)),
     runtime.budget.spentToday().catch(() => undefined),
   ]);
   return new Response(runtime.metrics.render(), {
@@ -96,16 +106,44 @@ async function metrics(runtime: GatewayRuntime, requestId: string): Promise<Resp
 export function createGatewayHandler(
   runtime: GatewayRuntime,
 ): (request: Request) => Promise<Response> {
+  const cors = new CorsPolicy(runtime.config.corsOrigins);
+  const handle = createRequestHandler(runtime);
+  if (!cors.enabled) return handle;
+  return async (request: Request): Promise<Response> => {
+    if (request.method === "OPTIONS") {
+      const path = normalisePath(new URL(request.url).pathname);
+      return cors.preflight(request, postRoutes.has(path) ? "POST, OPTIONS" : "GET, HEAD, OPTIONS");
+    }
+    const response = await handle(request);
+    const headers = cors.headersFor(request);
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  };
+}
+
+/** Error bodies pass through the log redactor: provider text may carry keys or addresses. */
+function redactedErrorResponse(
+  runtime: GatewayRuntime,
+  error: GatewayError,
+  headers: Record<string, string>,
+): Response {
+  const body = error.toBody();
+  body.error.message = runtime.redact(body.error.message);
+  return jsonResponse(error.status, body, { ...headers, ...error.headers });
+}
+
+function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Promise<Response> {
   const { config } = runtime;
   return async (request: Request): Promise<Response> => {
     const requestId = requestIdOf(request);
     const path = normalisePath(new URL(request.url).pathname);
-    if (path === "/health" || path === "/metrics") {
+    if (path === "/health" || path === "/metrics" || path === "/v1/models") {
       if (request.method !== "GET" && request.method !== "HEAD") {
         return errorResponse(new MethodNotAllowedError(request.method, path, "GET"), {
           "x-request-id": requestId,
         });
       }
+      if (path === "/v1/models") return models(runtime, request, requestId);
       return path === "/health" ? health(runtime, requestId) : metrics(runtime, requestId);
     }
     const loadHandler = postRoutes.get(path);
@@ -154,14 +192,17 @@ export function createGatewayHandler(
       const caller = identifyCaller(request, runtime.apiKeyHashes);
       context.caller = caller;
       if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
-      const body = await readJsonBody(request, config.maxBodyBytes);
+      const body = await readJsonBody(request, {
+        maxBytes: config.maxBodyBytes,
+        timeoutMs: config.bodyTimeoutMs,
+      });
       const handler = await loadHandler();
       const response = await handler(runtime, request, body, context, caller);
       if (!context.deferred) context.complete(response.status);
       return response;
     } catch (caught) {
       const error = toClientError(caught, runtime, context);
-      const response = errorResponse(error, {
+      const response = redactedErrorResponse(runtime, error, {
         "x-request-id": requestId,
         "x-llm-cache": context.outcome.cache === "none" ? "bypass" : context.outcome.cache,
         "x-llm-attempts": String(context.outcome.attempts),
@@ -170,6 +211,21 @@ export function createGatewayHandler(
       return response;
     }
   };
+}
+
+async function models(
+  runtime: GatewayRuntime,
+  request: Request,
+  requestId: string,
+): Promise<Response> {
+  try {
+    identifyCaller(request, runtime.apiKeyHashes);
+  } catch (error) {
+    if (isGatewayError(error)) return errorResponse(error, { "x-request-id": requestId });
+    throw error;
+  }
+  const { listModels } = await import("./pipeline/handle-models.ts");
+  return jsonResponse(200, listModels(runtime), { "x-request-id": requestId });
 }
 
 function toClientError(

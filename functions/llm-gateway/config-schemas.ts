@@ -3,7 +3,7 @@
 // schemas themselves are defined once, in environment/contract.ts, which infra/ validates the
 // stack config with.
 import * as z from "zod";
-import { gatewayEnvironment } from "./environment/contract.ts";
+import { gatewayEnvironment, routesSchema as buildRoutesSchema } from "./environment/contract.ts";
 import { variableSchema } from "./environment/rules.ts";
 
 /** `LLM_ROUTES`: tier name to candidates. */
@@ -11,3 +11,11 @@ export const routesSchema = variableSchema(z, gatewayEnvironment.routes);
 
 /** `LLM_PRICES`: model to USD per million tokens. */
 export const pricesSchema = variableSchema(z, gatewayEnvironment.prices);
+
+/** `LLM_PROVIDERS`: more OpenAI-compatible providers. */
+export const providersSchema = variableSchema(z, gatewayEnvironment.providers);
+
+/** `LLM_ROUTES` whose candidates may name the built-in providers and those of `LLM_PROVIDERS`. */
+export function routesSchemaFor(providers: readonly string[]) {
+  return buildRoutesSchema(z, providers);
+}

@@ -7,8 +7,23 @@ import {
   type ValueRule,
   type VariableDefinition,
 } from "./environment/rules.ts";
-import { buildPriceTable, type PriceTable } from "./prices.ts";
-import { buildRoutingTable, defaultTiers, type RoutingTable } from "./routing.ts";
+import { llmProviders } from "./environment/contract.ts";
+import { buildPriceTable, type PriceTable } from "./spend/prices.ts";
+import { buildRoutingTable, defaultTiers, type RoutingTable } from "./resilience/routing.ts";
+
+/** An OpenAI-compatible provider: Gemini, or one of `LLM_PROVIDERS`. */
+export interface CompatibleProviderConfig {
+  /** Base URL including the version path. */
+  baseUrl: string;
+  /** Its API key, read from the variable the definition names; none for keyless local servers. */
+  apiKey: string | undefined;
+  /** The variable the key comes from, for messages. @example "GROQ_API_KEY" */
+  apiKeyVariable: string | undefined;
+  /** Models a request may name directly. */
+  models: readonly string[];
+  /** True when the base URL is a public API that refuses requests without a key. */
+  requiresKey: boolean;
+}
 
 /**
  * Everything the gateway reads from its environment, parsed once at startup. Names, limits and
@@ -23,6 +38,12 @@ export interface GatewayConfig {
   openaiApiKey: string | undefined;
   /** `OPENAI_BASE_URL`, including `/v1`. @default "https://api.openai.com/v1" */
   openaiBaseUrl: string;
+  /** `GEMINI_API_KEY`. */
+  geminiApiKey: string | undefined;
+  /** `GEMINI_BASE_URL`. @default "https://generativelanguage.googleapis.com/v1beta/openai" */
+  geminiBaseUrl: string;
+  /** OpenAI-compatible providers by name: `gemini` and those of `LLM_PROVIDERS`. */
+  compatibleProviders: ReadonlyMap<string, CompatibleProviderConfig>;
   /** Tiers from `LLM_ROUTES` or the built-in ones. */
   routing: RoutingTable;
   /** `LLM_PRICES` merged over the built-in prices. */
@@ -53,6 +74,14 @@ export interface GatewayConfig {
   defaultMaxTokens: number;
   /** `GATEWAY_MAX_BODY_BYTES`. @default 1048576 */
   maxBodyBytes: number;
+  /** `GATEWAY_BODY_TIMEOUT_MS`. @default 10000 */
+  bodyTimeoutMs: number;
+  /** `LLM_MAX_RESPONSE_BYTES`. @default 16777216 */
+  maxResponseBytes: number;
+  /** `LLM_MAX_EVENT_BYTES`. @default 1048576 */
+  maxEventBytes: number;
+  /** `GATEWAY_CORS_ORIGINS`; CORS is off when empty, `["*"]` allows any origin without credentials. */
+  corsOrigins: readonly string[];
   /** `GATEWAY_API_KEYS`, comma-separated; auth is off when empty. */
   apiKeys: readonly string[];
   /** `GATEWAY_RATE_LIMIT_PER_MINUTE` per caller; off when undefined. */
@@ -168,10 +197,37 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): {
 export async function loadGatewayConfig(environment: Environment): Promise<GatewayConfig> {
   const schemas =
     text(environment, variables.routes.name) !== undefined ||
-    text(environment, variables.prices.name) !== undefined
+    text(environment, variables.prices.name) !== undefined ||
+    text(environment, variables.providers.name) !== undefined
       ? await import("./config-schemas.ts")
       : undefined;
-  const routes = json(environment, variables.routes.name, schemas?.routesSchema);
+  const compatibleProviders = new Map<string, CompatibleProviderConfig>();
+  const geminiBaseUrl = withDefault(environment, variables.geminiBaseUrl);
+  const geminiApiKey = optional(environment, variables.geminiApiKey);
+  compatibleProviders.set("gemini", {
+    baseUrl: geminiBaseUrl,
+    apiKey: geminiApiKey,
+    apiKeyVariable: variables.geminiApiKey.name,
+    models: [],
+    requiresKey: geminiBaseUrl === variables.geminiBaseUrl.default,
+  });
+  const extraProviders = json(environment, variables.providers.name, schemas?.providersSchema);
+  for (const [name, definition] of Object.entries(extraProviders ?? {})) {
+    const variable = definition.apiKeyVariable;
+    compatibleProviders.set(name, {
+      baseUrl: definition.baseUrl.replace(/\/+$/, ""),
+      apiKey: variable === undefined ? undefined : text(environment, variable),
+      apiKeyVariable: variable,
+      models: definition.models ?? [],
+      requiresKey: false,
+    });
+  }
+  const providerNames = [...llmProviders, ...Object.keys(extraProviders ?? {})];
+  const routes = json(
+    environment,
+    variables.routes.name,
+    schemas === undefined ? undefined : schemas.routesSchemaFor(providerNames),
+  );
   const tiers = routes
     ? Object.fromEntries(
         Object.entries(routes).map(([name, tier]) => [
@@ -185,7 +241,13 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     anthropicBaseUrl: withDefault(environment, variables.anthropicBaseUrl),
     openaiApiKey: optional(environment, variables.openaiApiKey),
     openaiBaseUrl: withDefault(environment, variables.openaiBaseUrl),
-    routing: buildRoutingTable(tiers),
+    geminiApiKey,
+    geminiBaseUrl,
+    compatibleProviders,
+    routing: buildRoutingTable(
+      tiers,
+      new Map([...compatibleProviders].map(([name, provider]) => [name, provider.models] as const)),
+    ),
     prices: buildPriceTable(json(environment, variables.prices.name, schemas?.pricesSchema)),
     dailyCapUsd: optional(environment, variables.dailyCapUsd),
     cacheTtlSeconds: withDefault(environment, variables.cacheTtlSeconds),
@@ -200,6 +262,10 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     storeTimeoutMs: withDefault(environment, variables.storeTimeoutMs),
     defaultMaxTokens: withDefault(environment, variables.defaultMaxTokens),
     maxBodyBytes: withDefault(environment, variables.maxBodyBytes),
+    bodyTimeoutMs: withDefault(environment, variables.bodyTimeoutMs),
+    maxResponseBytes: withDefault(environment, variables.maxResponseBytes),
+    maxEventBytes: withDefault(environment, variables.maxEventBytes),
+    corsOrigins: optional(environment, variables.corsOrigins) ?? [],
     apiKeys: optional(environment, variables.apiKeys) ?? [],
     rateLimitPerMinute: optional(environment, variables.rateLimitPerMinute),
     upstashUrl: optional(environment, variables.upstashUrl),
@@ -219,6 +285,7 @@ export function secretValues(config: GatewayConfig): string[] {
   return [
     config.anthropicApiKey,
     config.openaiApiKey,
+    ...[...config.compatibleProviders.values()].map((provider) => provider.apiKey),
     config.upstashToken,
     config.redisUrl,
     ...config.apiKeys,

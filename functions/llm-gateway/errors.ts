@@ -200,6 +200,37 @@ export class DeadlineExceededError extends GatewayError {
 }
 export const isDeadlineExceededError = guardFor<DeadlineExceededError>("DeadlineExceededError");
 
+/** 408: the request body did not arrive within `GATEWAY_BODY_TIMEOUT_MS` (e.g. a Content-Length larger than the body). */
+export class RequestTimeoutError extends GatewayError {
+  override readonly name = "RequestTimeoutError";
+  readonly status = 408;
+  readonly type = "invalid_request_error";
+  constructor(message: string) {
+    super(message, "request_timeout");
+  }
+}
+export const isRequestTimeoutError = guardFor<RequestTimeoutError>("RequestTimeoutError");
+
+/**
+ * The provider said the request itself is wrong (400, 404 for a concrete model it does not know,
+ * 413, 422): the client gets the provider's status and (redacted) message, with no fallback,
+ * since every other candidate would refuse it too.
+ */
+export class UpstreamClientError extends GatewayError {
+  override readonly name = "UpstreamClientError";
+  readonly type = "invalid_request_error";
+  constructor(
+    /** The provider's status. */
+    readonly status: number,
+    message: string,
+    code: string,
+    param?: string,
+  ) {
+    super(message, code, param);
+  }
+}
+export const isUpstreamClientError = guardFor<UpstreamClientError>("UpstreamClientError");
+
 /** Base of failures of one upstream attempt. */
 export abstract class UpstreamError extends Error {
   readonly [upstreamErrorMarker] = true;
@@ -230,6 +261,19 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/**
+ * Statuses by which a provider says the request itself is wrong: another provider would refuse it
+ * as well, so they go back to the client (404 only when the client named a concrete model).
+ */
+export function isClientFaultStatus(status: number): boolean {
+  return status === 400 || status === 404 || status === 413 || status === 422;
+}
+
+/** 401/403 from a provider: the gateway's key for it is wrong or lacks permission. */
+export function isProviderAuthStatus(status: number): boolean {
+  return status === 401 || status === 403;
+}
+
 /** The provider answered with an error status (or an error event that maps to one). */
 export class UpstreamHttpError extends UpstreamError {
   override readonly name = "UpstreamHttpError";
@@ -246,8 +290,13 @@ export class UpstreamHttpError extends UpstreamError {
     super(provider, message);
     this.retryable = isRetryableStatus(status);
     // Auth and permission failures mean this provider is misconfigured: stop calling it.
-    this.countsForBreaker = this.retryable || status === 401 || status === 403;
+    this.countsForBreaker = this.retryable || isProviderAuthStatus(status);
   }
+
+  /** The provider's error `code`, when its body had one (e.g. "model_not_found"). */
+  providerCode: string | undefined;
+  /** The request member the provider blamed, when its body named one. */
+  providerParam: string | undefined;
 }
 export const isUpstreamHttpError = upstreamGuardFor<UpstreamHttpError>("UpstreamHttpError");
 

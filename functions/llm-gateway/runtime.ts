@@ -3,18 +3,19 @@ import { createRedactor } from "../_shared/redact.ts";
 import { sha256Hex } from "../_shared/sha256.ts";
 import { createStore } from "../_shared/store/create-store.ts";
 import type { Store } from "../_shared/store/store.ts";
-import { SharedBreaker } from "./breaker.ts";
-import type { StoredAnswer } from "./cached-answer.ts";
-import { Budget } from "./budget.ts";
+import { SharedBreaker } from "./resilience/breaker.ts";
+import type { StoredAnswer } from "./cache/cached-answer.ts";
+import { Budget } from "./spend/budget.ts";
 import { secretValues, type GatewayConfig } from "./config.ts";
-import type { ExecutorDependencies } from "./execute-candidates.ts";
-import { GatewayMetrics } from "./gateway-metrics.ts";
+import { gatewayEnvironment } from "./environment/contract.ts";
+import type { ExecutorDependencies } from "./resilience/execute-candidates.ts";
+import { GatewayMetrics } from "./telemetry/gateway-metrics.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
 import { OpenAiProvider } from "./providers/openai.ts";
 import type { ChatProvider, EmbeddingProvider } from "./providers/provider.ts";
-import { RateLimiter } from "./rate-limit.ts";
-import type { ProviderName } from "./routing.ts";
-import { SingleFlight } from "./single-flight.ts";
+import { RateLimiter } from "./request/rate-limit.ts";
+import type { ProviderName } from "./resilience/routing.ts";
+import { SingleFlight } from "./cache/single-flight.ts";
 import { noopAnalytics, PostHogAnalytics, type Analytics } from "./telemetry/analytics.ts";
 import { noopTracer, OtlpTracer, type Tracer } from "./telemetry/tracing.ts";
 
@@ -32,6 +33,10 @@ export interface GatewayRuntime {
   metrics: GatewayMetrics;
   /** Redacting JSON-lines logger. */
   logger: Logger;
+  /** The logger's redactor, applied to client-facing error messages too. */
+  redact: (text: string) => string;
+  /** Every provider name, in a stable order (health, metrics, models). */
+  providerNames: readonly ProviderName[];
   /** OTLP tracer, or the no-op one. */
   tracer: Tracer;
   /** PostHog events, or the no-op sender. */
@@ -95,18 +100,45 @@ export async function createRuntime(
     capUsd: config.dailyCapUsd,
     onTotal: (total) => metrics.budgetSpent.set({}, total),
   });
+  const limits = {
+    maxResponseBytes: config.maxResponseBytes,
+    maxEventBytes: config.maxEventBytes,
+  };
   const openai = new OpenAiProvider({
     apiKey: config.openaiApiKey,
     baseUrl: config.openaiBaseUrl,
     retryAfterCapMs: config.retryAfterCapMs,
+    limits,
+    requiresKey: config.openaiBaseUrl === gatewayEnvironment.openaiBaseUrl.default,
   });
   const anthropic = new AnthropicProvider({
     apiKey: config.anthropicApiKey,
     baseUrl: config.anthropicBaseUrl,
     retryAfterCapMs: config.retryAfterCapMs,
     defaultMaxTokens: config.defaultMaxTokens,
+    limits,
+    requiresKey: config.anthropicBaseUrl === gatewayEnvironment.anthropicBaseUrl.default,
   });
-  for (const provider of ["anthropic", "openai"]) metrics.setBreakerState(provider, "closed");
+  const chatProviders = new Map<ProviderName, ChatProvider>([
+    ["anthropic", anthropic],
+    ["openai", openai],
+  ]);
+  const embeddingProviders = new Map<ProviderName, EmbeddingProvider>([["openai", openai]]);
+  for (const [name, compatible] of config.compatibleProviders) {
+    const provider = new OpenAiProvider({
+      name,
+      apiKey: compatible.apiKey,
+      apiKeyVariable: compatible.apiKeyVariable,
+      baseUrl: compatible.baseUrl,
+      retryAfterCapMs: config.retryAfterCapMs,
+      limits,
+      requiresKey: compatible.requiresKey,
+    });
+    chatProviders.set(name, provider);
+    embeddingProviders.set(name, provider);
+  }
+  const providerNames = [...chatProviders.keys()];
+  for (const provider of providerNames) metrics.setBreakerState(provider, "closed");
   const tracer: Tracer = config.otlpEndpoint
     ? new OtlpTracer({
         endpoint: config.otlpEndpoint,
@@ -142,17 +174,16 @@ export async function createRuntime(
     budget,
     metrics,
     logger,
+    redact,
+    providerNames,
     tracer,
     analytics,
     rateLimiter:
       config.rateLimitPerMinute === undefined
         ? undefined
         : new RateLimiter(store, config.rateLimitPerMinute),
-    chatProviders: new Map<ProviderName, ChatProvider>([
-      ["anthropic", anthropic],
-      ["openai", openai],
-    ]),
-    embeddingProviders: new Map<ProviderName, EmbeddingProvider>([["openai", openai]]),
+    chatProviders,
+    embeddingProviders,
     responseFlights: new SingleFlight(),
     embeddingFlights: new SingleFlight(),
     apiKeyHashes: new Set(config.apiKeys.map((key) => sha256Hex(key))),

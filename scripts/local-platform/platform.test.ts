@@ -110,7 +110,12 @@ describe("startLocalPlatform wiring and failures", () => {
 
   it("does not start the simulator when every provider has a key", async () => {
     const platform = await startLocalPlatform({
-      environment: { ...freePorts, OPENAI_API_KEY: "sk-a", ANTHROPIC_API_KEY: "sk-b" },
+      environment: {
+        ...freePorts,
+        OPENAI_API_KEY: "sk-a",
+        ANTHROPIC_API_KEY: "sk-b",
+        GEMINI_API_KEY: "gm-c",
+      },
       gatewayEntry: standInGateway,
       onGatewayOutput: quiet,
     });

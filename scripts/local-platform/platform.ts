@@ -68,6 +68,10 @@ function gatewayEnvironment(
       result.ANTHROPIC_API_KEY = SIMULATED_API_KEY;
       result.ANTHROPIC_BASE_URL = simulator.anthropicBaseUrl;
     }
+    if (settings.simulatedProviders.includes("gemini")) {
+      result.GEMINI_API_KEY = SIMULATED_API_KEY;
+      result.GEMINI_BASE_URL = simulator.geminiBaseUrl;
+    }
   }
   return result;
 }

@@ -43,14 +43,18 @@ describe("readLocalPlatformSettings", () => {
   });
 
   it("simulates every provider when no API key is set", () => {
-    expect(readLocalPlatformSettings({}).simulatedProviders).toEqual(["openai", "anthropic"]);
+    expect(readLocalPlatformSettings({}).simulatedProviders).toEqual([
+      "openai",
+      "anthropic",
+      "gemini",
+    ]);
   });
 
   it("uses the real provider whose API key is set", () => {
     const settings = readLocalPlatformSettings({ ANTHROPIC_API_KEY: "sk-ant-x" });
     expect([settings.realProviders, settings.simulatedProviders]).toEqual([
       ["anthropic"],
-      ["openai"],
+      ["openai", "gemini"],
     ]);
   });
 

@@ -5,6 +5,9 @@
 import { LocalPlatformError } from "./local-platform-error";
 
 /** A port the local platform listens on. */
+/** A provider the simulator can stand in for. */
+export type SimulatedProvider = "openai" | "anthropic" | "gemini";
+
 export interface PortSetting {
   /** What listens there, for messages. @example "LLM gateway" */
   service: string;
@@ -28,9 +31,9 @@ export interface LocalPlatformSettings {
   /** Provider simulator port. @default 8788 */
   simulator: PortSetting;
   /** Providers without an API key in the environment; the simulator stands in for them. */
-  simulatedProviders: Array<"openai" | "anthropic">;
+  simulatedProviders: Array<SimulatedProvider>;
   /** Providers whose API key is set; the gateway calls the real API. */
-  realProviders: Array<"openai" | "anthropic">;
+  realProviders: Array<SimulatedProvider>;
   /** Store selection, for the summary. */
   store: StoreKind;
   /**
@@ -61,10 +64,11 @@ function exampleModelFor(routes: string | undefined): string {
 const providerKeyVariables = {
   openai: "OPENAI_API_KEY",
   anthropic: "ANTHROPIC_API_KEY",
+  gemini: "GEMINI_API_KEY",
 } as const;
 
 /** The API-key variable of each provider. */
-export function providerKeyVariable(provider: "openai" | "anthropic"): string {
+export function providerKeyVariable(provider: SimulatedProvider): string {
   return providerKeyVariables[provider];
 }
 
@@ -105,7 +109,7 @@ export function readLocalPlatformSettings(environment: NodeJS.ProcessEnv): Local
     }
   }
 
-  const providers = ["openai", "anthropic"] as const;
+  const providers = ["openai", "anthropic", "gemini"] as const;
   const realProviders = providers.filter((provider) =>
     isSet(environment[providerKeyVariables[provider]]),
   );

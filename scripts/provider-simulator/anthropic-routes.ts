@@ -7,6 +7,7 @@ import {
 } from "./deterministic-text";
 import { contentText, conversationFingerprint, isRecord, plainMessages } from "./conversation";
 import type { PlannedEvent, PlannedResponse } from "./planned-response";
+import { sampleFromSchema, splitText } from "./schema-sample";
 import { sseEvent } from "./planned-response";
 
 /** Anthropic's error body. */
@@ -16,6 +17,35 @@ export function anthropicError(status: number, type: string, message: string): P
 
 function event(name: string, data: Record<string, unknown>, carriesContent = false): PlannedEvent {
   return { text: sseEvent(JSON.stringify({ type: name, ...data }), name), carriesContent };
+}
+
+/**
+ * Like Claude: with tools offered (`tool_choice` not "none") and the last user turn not a tool
+ * result, it calls the forced tool (`{type: "tool", name}`) or the first one, with an input that
+ * fits its `input_schema`; after a `tool_result` it answers in text.
+ */
+function simulatedToolUse(
+  body: Record<string, unknown>,
+  words: string[],
+): { id: string; name: string; input: unknown } | undefined {
+  const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
+  const choice = isRecord(body.tool_choice) ? body.tool_choice : { type: "auto" };
+  if (tools.length === 0 || choice.type === "none") return undefined;
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const last = messages[messages.length - 1];
+  const answersToolResult =
+    isRecord(last) &&
+    Array.isArray(last.content) &&
+    last.content.some((block) => isRecord(block) && block.type === "tool_result");
+  if (answersToolResult && choice.type !== "tool") return undefined;
+  const tool =
+    (choice.type === "tool" ? tools.find((item) => item.name === choice.name) : undefined) ??
+    tools[0];
+  return {
+    id: `toolu_${randomIdentifier(24)}`,
+    name: typeof tool?.name === "string" ? tool.name : "tool",
+    input: sampleFromSchema(tool?.input_schema ?? { type: "object", properties: {} }, words),
+  };
 }
 
 /** `POST /v1/messages`: a deterministic answer as a Message or as the Messages SSE event sequence. */
@@ -58,7 +88,8 @@ export function anthropicMessages(body: unknown): PlannedResponse {
     answerWords(conversationFingerprint(conversation)),
     body.max_tokens,
   );
-  const stopReason = truncated ? "max_tokens" : "end_turn";
+  const toolUse = simulatedToolUse(body, words);
+  const stopReason = toolUse ? "tool_use" : truncated ? "max_tokens" : "end_turn";
   const id = `msg_${randomIdentifier(24)}`;
   const model = body.model;
 
@@ -72,7 +103,9 @@ export function anthropicMessages(body: unknown): PlannedResponse {
         type: "message",
         role: "assistant",
         model,
-        content: [{ type: "text", text: words.join(" ") }],
+        content: toolUse
+          ? [{ type: "tool_use", id: toolUse.id, name: toolUse.name, input: toolUse.input }]
+          : [{ type: "text", text: words.join(" ") }],
         stop_reason: stopReason,
         stop_sequence: null,
         usage: {
@@ -105,11 +138,28 @@ export function anthropicMessages(body: unknown): PlannedResponse {
         },
       },
     }),
-    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-    event("ping", {}),
-    ...textDeltas(words).map((text) =>
-      event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }, true),
-    ),
+    ...(toolUse
+      ? [
+          event("content_block_start", {
+            index: 0,
+            content_block: { type: "tool_use", id: toolUse.id, name: toolUse.name, input: {} },
+          }),
+          event("ping", {}),
+          ...splitText(JSON.stringify(toolUse.input)).map((partial_json) =>
+            event(
+              "content_block_delta",
+              { index: 0, delta: { type: "input_json_delta", partial_json } },
+              true,
+            ),
+          ),
+        ]
+      : [
+          event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+          event("ping", {}),
+          ...textDeltas(words).map((text) =>
+            event("content_block_delta", { index: 0, delta: { type: "text_delta", text } }, true),
+          ),
+        ]),
     event("content_block_stop", { index: 0 }),
     event("message_delta", {
       delta: { stop_reason: stopReason, stop_sequence: null },

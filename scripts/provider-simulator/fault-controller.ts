@@ -5,7 +5,11 @@ import type { Fault, ProviderName } from "./types";
  * per request, in order, before the persistent fault applies.
  */
 export class FaultController {
-  private readonly queues: Record<ProviderName, Fault[]> = { openai: [], anthropic: [] };
+  private readonly queues: Record<ProviderName, Fault[]> = {
+    openai: [],
+    anthropic: [],
+    gemini: [],
+  };
   private readonly persistent: Partial<Record<ProviderName, Fault>> = {};
 
   /** Queues one-shot faults: each is applied to exactly one future request to `provider`. */
@@ -21,7 +25,7 @@ export class FaultController {
 
   /** Removes queued and persistent faults of one provider, or of all when none is named. */
   clear(provider?: ProviderName): void {
-    const providers: ProviderName[] = provider ? [provider] : ["openai", "anthropic"];
+    const providers: ProviderName[] = provider ? [provider] : ["openai", "anthropic", "gemini"];
     for (const name of providers) {
       this.queues[name].length = 0;
       delete this.persistent[name];

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { answerWords, randomIdentifier } from "./deterministic-text";
-import { conversationFingerprint, plainMessages } from "./conversation";
+import { conversationFingerprint, isRecord, plainMessages } from "./conversation";
 import { FaultController } from "./fault-controller";
 import {
   anthropicError,
@@ -17,7 +17,7 @@ import {
   openaiStatusError,
   openaiStreamErrorEvent,
 } from "./openai-routes";
-import type { PlannedResponse } from "./planned-response";
+import { sseEvent, type PlannedResponse } from "./planned-response";
 import type {
   Fault,
   ProviderName,
@@ -46,6 +46,8 @@ export interface ProviderSimulator {
   openaiBaseUrl: string;
   /** What to use as `ANTHROPIC_BASE_URL` (no `/v1`; the client appends `/v1/messages`). */
   anthropicBaseUrl: string;
+  /** What to use as `GEMINI_BASE_URL`: Gemini's OpenAI-compatible endpoint (OpenAI's wire). */
+  geminiBaseUrl: string;
   /** Every request received, in arrival order (empty when `recordRequests` is false). Tests may clear it. */
   requests: RecordedRequest[];
   /** Fault injection per provider. */
@@ -130,7 +132,7 @@ export async function startProviderSimulator(
     provider: ProviderName,
     fault: Fault | undefined,
   ): void {
-    const requestIdHeader = provider === "openai" ? "x-request-id" : "request-id";
+    const requestIdHeader = provider !== "anthropic" ? "x-request-id" : "request-id";
     const common = { [requestIdHeader]: `req_${randomIdentifier(20)}`, ...plan.headers };
     if (plan.type === "json") {
       const text = JSON.stringify(plan.body);
@@ -155,7 +157,9 @@ export async function startProviderSimulator(
       connection: "keep-alive",
     });
     if (fault?.kind === "sse-error-before-first-chunk") {
-      response.end(provider === "openai" ? openaiStreamErrorEvent() : anthropicStreamErrorEvent());
+      response.end(
+        provider !== "anthropic" ? openaiStreamErrorEvent() : anthropicStreamErrorEvent(),
+      );
       return;
     }
     if (fault?.kind === "malformed-json") {
@@ -178,9 +182,9 @@ export async function startProviderSimulator(
     provider: ProviderName,
     headers: IncomingMessage["headers"],
   ): PlannedResponse | undefined {
-    if (provider === "openai") {
+    if (provider !== "anthropic") {
       const match = /^Bearer (.+)$/.exec(headers.authorization ?? "");
-      const expected = options.apiKeys?.openai;
+      const expected = options.apiKeys?.[provider];
       if (!match || (expected !== undefined && match[1] !== expected)) {
         return openaiError(
           401,
@@ -209,8 +213,9 @@ export async function startProviderSimulator(
   }
 
   function route(provider: ProviderName, path: string, body: unknown): PlannedResponse | undefined {
-    if (provider === "openai" && path === "/v1/chat/completions") return openaiChatCompletion(body);
-    if (provider === "openai" && path === "/v1/embeddings") return openaiEmbeddings(body);
+    if (provider !== "anthropic" && path === "/v1/chat/completions")
+      return openaiChatCompletion(body);
+    if (provider !== "anthropic" && path === "/v1/embeddings") return openaiEmbeddings(body);
     if (provider === "anthropic" && path === "/v1/messages") return anthropicMessages(body);
     return undefined;
   }
@@ -223,7 +228,7 @@ export async function startProviderSimulator(
       response.end('{"status":"ok"}');
       return;
     }
-    const prefix = /^\/(openai|anthropic)(\/.*)$/.exec(url.pathname);
+    const prefix = /^\/(openai|anthropic|gemini)(\/.*)$/.exec(url.pathname);
     if (!prefix) {
       response.writeHead(404, { "content-type": "application/json" });
       response.end(
@@ -234,7 +239,8 @@ export async function startProviderSimulator(
       return;
     }
     const provider = prefix[1] as ProviderName;
-    const path = prefix[2] ?? "/";
+    // Gemini's OpenAI-compatible endpoint lives under /v1beta/openai; it speaks OpenAI's wire.
+    const path = (prefix[2] ?? "/").replace(/^\/v1beta\/openai\//, "/v1/");
     const body = parseJson(rawBody);
     const record: RecordedRequest = {
       provider,
@@ -247,7 +253,7 @@ export async function startProviderSimulator(
     if (recordRequests) requests.push(record);
 
     const notFound = (): PlannedResponse =>
-      provider === "openai"
+      provider !== "anthropic"
         ? openaiError(404, `Invalid URL (${request.method} ${path})`, "invalid_request_error", null)
         : anthropicError(404, "not_found_error", `Not found: ${request.method} ${path}`);
     let planned: PlannedResponse | undefined =
@@ -259,7 +265,7 @@ export async function startProviderSimulator(
       if (authError) planned = authError;
       else if (body === undefined) {
         planned =
-          provider === "openai"
+          provider !== "anthropic"
             ? openaiError(
                 400,
                 "We could not parse the JSON body of your request.",
@@ -288,15 +294,56 @@ export async function startProviderSimulator(
     const streaming = isStreaming(body);
     if (fault?.kind === "status") {
       const errorPlan =
-        provider === "openai"
-          ? openaiStatusError(fault.status)
-          : anthropicStatusError(fault.status);
+        fault.message !== undefined
+          ? provider !== "anthropic"
+            ? openaiError(fault.status, fault.message, "invalid_request_error", null)
+            : anthropicError(fault.status, "invalid_request_error", fault.message)
+          : provider !== "anthropic"
+            ? openaiStatusError(fault.status)
+            : anthropicStatusError(fault.status);
       writePlan(
         response,
         { ...errorPlan, headers: retryAfterHeaders(fault.retryAfter) },
         provider,
         undefined,
       );
+      return;
+    }
+    if (fault?.kind === "endless-stream" && streaming && provider !== "anthropic") {
+      // The first events as planned, then 16 KB content chunks every few milliseconds until the
+      // client goes away: a stream a client that stops reading cannot take in.
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      const events = planned.type === "stream" ? planned.events : [];
+      const first = events.findIndex((event) => event.carriesContent);
+      for (const event of events.slice(0, first + 1)) response.write(event.text);
+      const chunk = sseEvent(
+        JSON.stringify({
+          id: "chatcmpl-endless",
+          object: "chat.completion.chunk",
+          created: Math.floor(Date.now() / 1000),
+          model: isRecord(body) ? body.model : "model",
+          choices: [{ index: 0, delta: { content: "x".repeat(16_384) }, finish_reason: null }],
+        }),
+      );
+      const interval = setInterval(() => {
+        if (response.destroyed || request.socket.destroyed) clearInterval(interval);
+        else response.write(chunk);
+      }, 2);
+      response.on("close", () => clearInterval(interval));
+      return;
+    }
+    if (fault?.kind === "oversize") {
+      // A valid answer padded to `bytes`: a JSON body with a long text, or one long SSE event.
+      const padding = "x".repeat(fault.bytes);
+      if (streaming) {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.end(`data: {"padding":"${padding}"}\n\n`);
+      } else {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({ ...(planned.type === "json" ? (planned.body as object) : {}), padding }),
+        );
+      }
       return;
     }
     if (fault?.kind === "malformed-json" && planned.type === "json") {
@@ -309,7 +356,7 @@ export async function startProviderSimulator(
       // Non-streaming analogue: the provider's overloaded error.
       writePlan(
         response,
-        provider === "openai" ? openaiStatusError(503) : anthropicStatusError(529),
+        provider !== "anthropic" ? openaiStatusError(503) : anthropicStatusError(529),
         provider,
         undefined,
       );
@@ -347,6 +394,7 @@ export async function startProviderSimulator(
     url,
     openaiBaseUrl: `${url}/openai/v1`,
     anthropicBaseUrl: `${url}/anthropic`,
+    geminiBaseUrl: `${url}/gemini/v1beta/openai`,
     requests,
     faults,
     setLatency(milliseconds: number) {

@@ -9,6 +9,7 @@ import {
 } from "./deterministic-text";
 import { conversationFingerprint, isRecord, plainMessages } from "./conversation";
 import type { PlannedEvent, PlannedResponse } from "./planned-response";
+import { sampleFromSchema, splitText } from "./schema-sample";
 import { sseEvent } from "./planned-response";
 
 /** OpenAI's error body. */
@@ -71,6 +72,55 @@ function openaiBody(requestBody: unknown): { body: OpenaiBody } | { error: Plann
   return { body: requestBody as OpenaiBody };
 }
 
+/** A tool call the simulated model decided to make. */
+interface SimulatedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Like OpenAI's models: with tools offered (and `tool_choice` not "none") and the conversation
+ * ending in a user turn, the model calls the forced tool or the first one, with arguments that fit
+ * its parameters; after a tool result it answers in text.
+ */
+function simulatedToolCall(body: OpenaiBody, words: string[]): SimulatedToolCall | undefined {
+  const tools = Array.isArray(body.tools) ? body.tools.filter(isRecord) : [];
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const last = messages[messages.length - 1];
+  if (tools.length === 0 || body.tool_choice === "none") return undefined;
+  if (isRecord(last) && last.role === "tool") return undefined;
+  const forced =
+    isRecord(body.tool_choice) && isRecord(body.tool_choice.function)
+      ? body.tool_choice.function.name
+      : undefined;
+  const tool =
+    tools.find((item) => isRecord(item.function) && item.function.name === forced) ?? tools[0];
+  const definition = isRecord(tool?.function) ? tool.function : {};
+  return {
+    id: `call_${randomIdentifier(24)}`,
+    name: typeof definition.name === "string" ? definition.name : "tool",
+    arguments: JSON.stringify(
+      sampleFromSchema(definition.parameters ?? { type: "object", properties: {} }, words),
+    ),
+  };
+}
+
+/** The answer text: plain words, or JSON for `response_format` json_object / json_schema. */
+function simulatedContent(body: OpenaiBody, words: string[]): { text: string; json: boolean } {
+  const format = body.response_format;
+  if (isRecord(format) && format.type === "json_schema") {
+    const schema = isRecord(format.json_schema) ? format.json_schema.schema : undefined;
+    return {
+      text: JSON.stringify(sampleFromSchema(schema ?? { type: "object" }, words)),
+      json: true,
+    };
+  }
+  if (isRecord(format) && format.type === "json_object")
+    return { text: JSON.stringify({ answer: words.join(" ") }), json: true };
+  return { text: words.join(" "), json: false };
+}
+
 /** `POST /v1/chat/completions`: a deterministic answer as JSON or as `chat.completion.chunk` SSE. */
 export function openaiChatCompletion(requestBody: unknown): PlannedResponse {
   const parsed = openaiBody(requestBody);
@@ -96,6 +146,8 @@ export function openaiChatCompletion(requestBody: unknown): PlannedResponse {
   const id = `chatcmpl-${randomIdentifier(29)}`;
   const created = Math.floor(Date.now() / 1000);
   const model = body.model;
+  const toolCall = simulatedToolCall(body, words);
+  const content = simulatedContent(body, words);
 
   if (body.stream !== true) {
     return {
@@ -109,9 +161,23 @@ export function openaiChatCompletion(requestBody: unknown): PlannedResponse {
         model,
         choices: Array.from({ length: choiceCount }, (_, index) => ({
           index,
-          message: { role: "assistant", content: words.join(" "), refusal: null, annotations: [] },
+          message: toolCall
+            ? {
+                role: "assistant",
+                content: null,
+                tool_calls: [
+                  {
+                    id: toolCall.id,
+                    type: "function",
+                    function: { name: toolCall.name, arguments: toolCall.arguments },
+                  },
+                ],
+                refusal: null,
+                annotations: [],
+              }
+            : { role: "assistant", content: content.text, refusal: null, annotations: [] },
           logprobs: null,
-          finish_reason: finishReason,
+          finish_reason: toolCall ? "tool_calls" : finishReason,
         })),
         usage: usageBlock(promptTokens, words.length * choiceCount),
         service_tier: "default",
@@ -153,15 +219,44 @@ export function openaiChatCompletion(requestBody: unknown): PlannedResponse {
       ),
     );
   }
-  for (const delta of textDeltas(words)) {
+  const deltas: Record<string, unknown>[] = toolCall
+    ? [
+        {
+          tool_calls: [
+            {
+              index: 0,
+              id: toolCall.id,
+              type: "function",
+              function: { name: toolCall.name, arguments: "" },
+            },
+          ],
+        },
+        ...splitText(toolCall.arguments).map((piece) => ({
+          tool_calls: [{ index: 0, function: { arguments: piece } }],
+        })),
+      ]
+    : (content.json ? splitText(content.text) : textDeltas(words)).map((piece) => ({
+        content: piece,
+      }));
+  for (const delta of deltas) {
     for (let index = 0; index < choiceCount; index += 1) {
-      events.push(
-        chunk([{ index, delta: { content: delta }, logprobs: null, finish_reason: null }], true),
-      );
+      events.push(chunk([{ index, delta, logprobs: null, finish_reason: null }], true));
     }
   }
   for (let index = 0; index < choiceCount; index += 1) {
-    events.push(chunk([{ index, delta: {}, logprobs: null, finish_reason: finishReason }], false));
+    events.push(
+      chunk(
+        [
+          {
+            index,
+            delta: {},
+            logprobs: null,
+            finish_reason: toolCall ? "tool_calls" : finishReason,
+          },
+        ],
+        false,
+      ),
+    );
   }
   if (includeUsage)
     events.push(chunk([], false, usageBlock(promptTokens, words.length * choiceCount)));

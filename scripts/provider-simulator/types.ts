@@ -1,5 +1,5 @@
 /** The providers the simulator stands in for. */
-export type ProviderName = "openai" | "anthropic";
+export type ProviderName = "openai" | "anthropic" | "gemini";
 
 /** How a `retry-after` hint is written on a 429 (or 503/529) fault. */
 export type RetryAfterHint =
@@ -31,6 +31,21 @@ export type Fault =
       status: number;
       /** Optional `retry-after` / `retry-after-ms` header. */
       retryAfter?: RetryAfterHint;
+      /** The error message, in the provider's error body, instead of the stock one. */
+      message?: string;
+    }
+  | {
+      /**
+       * Streaming, OpenAI wire only: the first chunks, then 16 KB content chunks every 2 ms until
+       * the client goes away (a stream a client that stops reading cannot take in).
+       */
+      kind: "endless-stream";
+    }
+  | {
+      /** A 200 whose body (or, streaming, whose one SSE event) is padded to about `bytes` bytes. */
+      kind: "oversize";
+      /** Size of the padding. @example 60000000 */
+      bytes: number;
     }
   | {
       /** The socket is destroyed as soon as the request arrives: the client sees a reset connection. */

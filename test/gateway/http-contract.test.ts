@@ -28,7 +28,11 @@ describe("routes, headers, health and metrics", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
-      providers: { anthropic: { breaker: "closed" }, openai: { breaker: "closed" } },
+      providers: {
+        anthropic: { breaker: "closed" },
+        openai: { breaker: "closed" },
+        gemini: { breaker: "closed" },
+      },
       store: { kind: "memory", reachable: true },
     });
   });

@@ -10,6 +10,7 @@ import { startRedisServer } from "../support/redis-server";
 import type { RedisServer } from "../support/redis-server";
 import { startUpstashRestServer } from "../support/upstash-rest-server";
 import type { UpstashRestServer } from "../support/upstash-rest-server";
+import { timeouts } from "../support/timeouts";
 
 const restToken = "upstash-REST-token-SECRET-0123456789";
 
@@ -27,6 +28,10 @@ beforeAll(async () => {
       UPSTASH_REDIS_REST_URL: upstash.url,
       UPSTASH_REDIS_REST_TOKEN: restToken,
       LLM_DAILY_CAP_USD: "100",
+      // This file is about the REST protocol, not the guard: a loaded machine may take longer than
+      // the test environment's 200 ms for a REST round trip, and /health would call the store
+      // unreachable. The guard's bound is tested with fake timers in guarded-store.test.ts.
+      LLM_STORE_TIMEOUT_MS: String(timeouts.storeCall),
     }),
   });
 });

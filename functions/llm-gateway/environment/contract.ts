@@ -8,16 +8,19 @@
 import type * as zod from "zod";
 import type { VariableDefinition, Zod } from "./rules.ts";
 
-/** The providers the gateway has adapters for. */
-export const llmProviders = ["anthropic", "openai"] as const;
+/**
+ * The built-in providers: Anthropic's Messages API, OpenAI, and Gemini through its
+ * OpenAI-compatible endpoint. `LLM_PROVIDERS` adds more OpenAI-compatible ones by name.
+ */
+export const llmProviders = ["anthropic", "openai", "gemini"] as const;
 
-/** A provider the gateway has an adapter for. */
+/** A built-in provider. */
 export type LlmProvider = (typeof llmProviders)[number];
 
 /** One provider/model pair of a tier. */
 export interface RouteCandidate {
-  /** Which adapter serves it. */
-  provider: LlmProvider;
+  /** Which provider serves it: a built-in one, or a name from `LLM_PROVIDERS`. */
+  provider: string;
   /** The provider's model id. @example "gpt-4o-mini" */
   model: string;
 }
@@ -34,21 +37,63 @@ export interface PriceDefinition {
   outputPerMillion: number;
 }
 
+/** The `LLM_PROVIDERS` schema: provider name to an OpenAI-compatible endpoint. */
+export function providersSchema(z: Zod): zod.ZodType<Record<string, CompatibleProviderDefinition>> {
+  return z.record(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, {
+        error: "must be a provider name (lowercase letters, digits, -)",
+      })
+      .refine((name) => !(llmProviders as readonly string[]).includes(name), {
+        error: `must not be a built-in provider (${llmProviders.join(", ")})`,
+      }),
+    z.strictObject(
+      {
+        baseUrl: z.url({ error: "must be an absolute URL" }),
+        apiKeyVariable: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9_]*$/, { error: "must be an environment variable name" })
+          .optional(),
+        models: z.array(z.string().min(1), { error: "must be a list of model names" }).optional(),
+      },
+      { error: "must be a map: { baseUrl, apiKeyVariable?, models? }" },
+    ),
+    { error: "must map provider names to { baseUrl, apiKeyVariable?, models? }" },
+  );
+}
+
 /** The log levels, least to most severe. */
 export const logLevels = ["debug", "info", "warn", "error"] as const;
 
 /** A log level. */
 export type LogLevelName = (typeof logLevels)[number];
 
+/** One OpenAI-compatible provider of `LLM_PROVIDERS`. */
+export interface CompatibleProviderDefinition {
+  /** Base URL including the version path; the gateway calls `${baseUrl}/chat/completions`. @example "https://api.groq.com/openai/v1" */
+  baseUrl: string;
+  /** The environment variable holding its API key (sent as a bearer token); none for local servers. @example "GROQ_API_KEY" */
+  apiKeyVariable?: string | undefined;
+  /** Models a request may name directly, even when no tier lists them. @default [] */
+  models?: string[] | undefined;
+}
+
 /**
  * The `LLM_ROUTES` schema (and `platform:llm.routes`): tier name to its candidates, as a list or
- * as `{ expensive, candidates }`. Messages complete "`<key>` must ...".
+ * as `{ expensive, candidates }`. Messages complete "`<key>` must ...". `providers` are the names
+ * a candidate may use: the built-in ones unless the gateway adds those of `LLM_PROVIDERS`.
  */
-export function routesSchema(z: Zod): zod.ZodType<Record<string, RouteDefinition>> {
+export function routesSchema(
+  z: Zod,
+  providers: readonly string[] = llmProviders,
+): zod.ZodType<Record<string, RouteDefinition>> {
   const modelError = "must be a model name";
   const candidate = z.strictObject(
     {
-      provider: z.enum(llmProviders, { error: `must be one of ${llmProviders.join(", ")}` }),
+      provider: z.enum(providers as [string, ...string[]], {
+        error: `must be one of ${providers.join(", ")}`,
+      }),
       model: z.string({ error: modelError }).min(1, { error: modelError }),
     },
     { error: "must be a map: { provider, model }" },
@@ -138,12 +183,37 @@ export const gatewayEnvironment = {
     stackKey: "platform:gateway.openaiBaseUrl",
     secret: false,
   },
+  geminiApiKey: {
+    name: "GEMINI_API_KEY",
+    doc: "Gemini API key (Google AI Studio); Gemini candidates fail without it.",
+    rule: { kind: "text" },
+    defaultSource: "none",
+    setBy: "the operator (supabase secrets set GEMINI_API_KEY=...)",
+    secret: true,
+  },
+  geminiBaseUrl: {
+    name: "GEMINI_BASE_URL",
+    doc: "Base of Gemini's OpenAI-compatible API (${base}/chat/completions, ${base}/embeddings).",
+    rule: { kind: "url" },
+    default: "https://generativelanguage.googleapis.com/v1beta/openai",
+    defaultSource: "Google's OpenAI-compatible Gemini endpoint",
+    stackKey: "platform:gateway.geminiBaseUrl",
+    secret: false,
+  },
+  providers: {
+    name: "LLM_PROVIDERS",
+    doc: "More OpenAI-compatible providers (Groq, Mistral, a local server): name to { baseUrl, apiKeyVariable?, models? }; the names can then be used in LLM_ROUTES. The key variable is read from the environment and redacted like the others.",
+    rule: { kind: "json", schema: providersSchema },
+    defaultSource: "none: only the built-in providers",
+    setBy: "the operator (supabase secrets set), with the key variables it names",
+    secret: false,
+  },
   routes: {
     name: "LLM_ROUTES",
     doc: "Routing table: tier name to ordered candidates, as a list or { expensive, candidates }. Infra writes the tiers of platform:llm.expensiveTiers in the second form.",
     rule: { kind: "json", schema: routesSchema },
     defaultSource:
-      "built-in tiers default, fast, smart (expensive), embedding (functions/llm-gateway/routing.ts)",
+      "built-in tiers default, fast, smart (expensive), embedding (functions/llm-gateway/resilience/routing.ts)",
     stackKey: "platform:llm.routes",
     secret: false,
   },
@@ -151,7 +221,7 @@ export const gatewayEnvironment = {
     name: "LLM_PRICES",
     doc: "USD per million input and output tokens by model, merged over the built-in table.",
     rule: { kind: "json", schema: pricesSchema },
-    defaultSource: "built-in list prices (functions/llm-gateway/prices.ts)",
+    defaultSource: "built-in list prices (functions/llm-gateway/spend/prices.ts)",
     stackKey: "platform:llm.prices",
     secret: false,
   },
@@ -269,6 +339,41 @@ export const gatewayEnvironment = {
     default: 1_048_576,
     defaultSource: "gateway (1 MiB; no seed figure)",
     stackKey: "platform:gateway.maxBodyBytes",
+    secret: false,
+  },
+  bodyTimeoutMs: {
+    name: "GATEWAY_BODY_TIMEOUT_MS",
+    doc: "How long the request body may take to arrive (e.g. a Content-Length larger than the body); 408 once passed.",
+    rule: milliseconds(1, wallClockLimitMs),
+    default: 10_000,
+    defaultSource: "gateway (no seed figure)",
+    stackKey: "platform:gateway.bodyTimeoutMs",
+    secret: false,
+  },
+  maxResponseBytes: {
+    name: "LLM_MAX_RESPONSE_BYTES",
+    doc: "Largest JSON answer read from a provider; a larger one fails the attempt (the next candidate is tried).",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "bytes" },
+    default: 16_777_216,
+    defaultSource: "gateway (16 MiB; no seed figure)",
+    stackKey: "platform:gateway.maxResponseBytes",
+    secret: false,
+  },
+  maxEventBytes: {
+    name: "LLM_MAX_EVENT_BYTES",
+    doc: "Largest single server-sent event read from a provider's stream; a larger one fails the stream.",
+    rule: { kind: "number", integer: true, minimum: 1, unit: "bytes" },
+    default: 1_048_576,
+    defaultSource: "gateway (1 MiB; no seed figure)",
+    stackKey: "platform:gateway.maxEventBytes",
+    secret: false,
+  },
+  corsOrigins: {
+    name: "GATEWAY_CORS_ORIGINS",
+    doc: "Comma-separated origins browsers may call the gateway from (e.g. https://app.example.com), or * for any origin (then without credentials). CORS is off when unset.",
+    rule: { kind: "list" },
+    defaultSource: "none: no cross-origin access",
+    stackKey: "platform:gateway.corsOrigins",
     secret: false,
   },
   apiKeys: {
@@ -408,10 +513,15 @@ export const gatewayKnobKeys = [
   "storeTimeoutMs",
   "defaultMaxTokens",
   "maxBodyBytes",
+  "bodyTimeoutMs",
+  "maxResponseBytes",
+  "maxEventBytes",
+  "corsOrigins",
   "rateLimitPerMinute",
   "logLevel",
   "anthropicBaseUrl",
   "openaiBaseUrl",
+  "geminiBaseUrl",
   "otlpEndpoint",
   "serviceName",
 ] as const satisfies readonly GatewayVariableKey[];
@@ -425,5 +535,7 @@ export type GatewayKnobs = {
     ? number
     : (typeof gatewayEnvironment)[Key]["rule"] extends { kind: "choice" }
       ? LogLevelName
-      : string;
+      : (typeof gatewayEnvironment)[Key]["rule"] extends { kind: "list" }
+        ? string[]
+        : string;
 };

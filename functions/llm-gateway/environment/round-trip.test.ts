@@ -17,8 +17,8 @@ import {
   type GatewaySettings,
 } from "../../../infra/supabase/gateway-environment";
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from "../config.ts";
-import { buildPriceTable } from "../prices.ts";
-import { buildRoutingTable } from "../routing.ts";
+import { buildPriceTable } from "../spend/prices.ts";
+import { buildRoutingTable } from "../resilience/routing.ts";
 import { gatewayKnobKeys, type GatewayKnobs } from "./contract.ts";
 
 const repositoryRoot = path.resolve(__dirname, "../../..");
@@ -35,10 +35,15 @@ const knobs: Required<GatewayKnobs> = {
   storeTimeoutMs: 321,
   defaultMaxTokens: 2048,
   maxBodyBytes: 65_536,
+  bodyTimeoutMs: 4321,
+  maxResponseBytes: 2_000_000,
+  maxEventBytes: 300_000,
+  corsOrigins: ["https://app.example.com", "http://localhost:3000"],
   rateLimitPerMinute: 120,
   logLevel: "warn",
   anthropicBaseUrl: "http://127.0.0.1:4010",
   openaiBaseUrl: "http://127.0.0.1:4010/v1",
+  geminiBaseUrl: "http://127.0.0.1:4010/gemini/v1beta/openai",
   otlpEndpoint: "http://127.0.0.1:4318",
   serviceName: "llm-gateway-staging",
 };

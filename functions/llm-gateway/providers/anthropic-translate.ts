@@ -7,6 +7,7 @@ import type {
   ToolCall,
   Usage,
 } from "../openai-types.ts";
+import { structuredOutputOf } from "../request/structured-output.ts";
 
 /** An Anthropic Messages API content block (the members the gateway uses). */
 export interface AnthropicContentBlock {
@@ -56,8 +57,57 @@ export interface AnthropicRequest {
   stream?: boolean;
   /** OpenAI function tools. */
   tools?: { name: string; description?: string; input_schema: Record<string, unknown> }[];
-  /** OpenAI's `tool_choice`. */
-  tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
+  /** OpenAI's `tool_choice` (and `parallel_tool_calls: false` as `disable_parallel_tool_use`). */
+  tool_choice?: ({ type: "auto" | "any" | "none" } | { type: "tool"; name: string }) & {
+    disable_parallel_tool_use?: boolean;
+  };
+  /** OpenAI's `user`, as `metadata.user_id`. */
+  metadata?: { user_id: string };
+}
+
+/**
+ * The tool a request's `response_format` becomes on Anthropic: the model is forced to call it, and
+ * its input (JSON for the schema) is the answer's content.
+ */
+export interface StructuredOutputTool {
+  /** The tool's name. */
+  name: string;
+  /** The schema was not an object (tool inputs are): the answer is the input's `value` member. */
+  wrapped: boolean;
+}
+
+/** The Messages request and, when `response_format` asked for JSON, the tool that carries it. */
+export interface AnthropicTranslation {
+  /** The body to POST. */
+  body: AnthropicRequest;
+  /** Set when `response_format` became a forced tool. */
+  structuredTool: StructuredOutputTool | undefined;
+}
+
+/**
+ * Chat request members Anthropic has no equivalent for, reported (or refused when the client asks
+ * for strictness) when a request sets them to something other than their neutral value.
+ */
+export function unsupportedOnAnthropic(request: ChatCompletionRequest): string[] {
+  const unsupported: string[] = [];
+  const set = (value: unknown): boolean =>
+    value !== undefined && value !== null && value !== false && value !== 0;
+  for (const name of [
+    "seed",
+    "logprobs",
+    "top_logprobs",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+    "prediction",
+    "audio",
+    "modalities",
+    "reasoning_effort",
+    "web_search_options",
+  ]) {
+    if (set(request[name])) unsupported.push(name);
+  }
+  return unsupported;
 }
 
 /** Anthropic's usage object. */
@@ -124,11 +174,8 @@ function blocksOf(content: string | ContentPart[] | null | undefined): Anthropic
 }
 
 function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
+  // The request schema refused invalid argument JSON already; "" is a call without arguments.
+  return text.trim() === "" ? {} : JSON.parse(text);
 }
 
 function append(
@@ -164,6 +211,20 @@ export function toAnthropicRequest(
   defaultMaxTokens: number,
   stream: boolean,
 ): AnthropicRequest {
+  return translateToAnthropic(request, model, defaultMaxTokens, stream).body;
+}
+
+/**
+ * {@link toAnthropicRequest}, plus `response_format` as a forced tool whose input schema is the
+ * requested one (`json_object`: any object), `user` as `metadata.user_id` and
+ * `parallel_tool_calls: false` as `disable_parallel_tool_use`.
+ */
+export function translateToAnthropic(
+  request: ChatCompletionRequest,
+  model: string,
+  defaultMaxTokens: number,
+  stream: boolean,
+): AnthropicTranslation {
   const system: string[] = [];
   const messages: AnthropicMessage[] = [];
   for (const message of request.messages as ChatMessage[]) {
@@ -219,10 +280,43 @@ export function toAnthropicRequest(
       input_schema: tool.function.parameters ?? { type: "object", properties: {} },
     }));
   }
-  const choice = toolChoice(request.tool_choice);
+  let choice = toolChoice(request.tool_choice);
+  let structuredTool: StructuredOutputTool | undefined;
+  const structured = structuredOutputOf(request);
+  if (structured) {
+    const wrapped = structured.schema.type !== "object";
+    structuredTool = { name: structured.name, wrapped };
+    const userTools = choice?.type === "none" ? [] : (body.tools ?? []);
+    body.tools = [
+      ...userTools,
+      {
+        name: structured.name,
+        description:
+          structured.description ??
+          "Give your final answer by calling this tool with JSON that matches its input schema.",
+        input_schema: wrapped
+          ? { type: "object", properties: { value: structured.schema }, required: ["value"] }
+          : structured.schema,
+      },
+    ];
+    // With the client's own tools the model may still call one of them; otherwise it must answer
+    // through the schema tool.
+    choice =
+      userTools.length > 0 && choice?.type !== "tool"
+        ? { type: "any" }
+        : userTools.length > 0 && choice
+          ? choice
+          : { type: "tool", name: structured.name };
+  }
+  if (request.parallel_tool_calls === false && body.tools !== undefined) {
+    choice = { ...(choice ?? { type: "auto" }), disable_parallel_tool_use: true };
+  }
   if (choice) body.tool_choice = choice;
+  if (typeof request.user === "string" && request.user !== "") {
+    body.metadata = { user_id: request.user };
+  }
   if (stream) body.stream = true;
-  return body;
+  return { body, structuredTool };
 }
 
 /** Anthropic `stop_reason` to OpenAI `finish_reason`. */
@@ -265,12 +359,17 @@ export function usageOf(usage: AnthropicUsage): Usage {
 export function fromAnthropicResponse(
   response: AnthropicResponse,
   created: number = Math.floor(Date.now() / 1000),
+  structuredTool?: StructuredOutputTool,
 ): ChatCompletion {
   let text = "";
+  let structuredText: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const block of response.content) {
     if (block.type === "text") text += block.text ?? "";
-    else if (block.type === "tool_use") {
+    else if (block.type === "tool_use" && block.name === structuredTool?.name) {
+      const input = (block.input ?? {}) as Record<string, unknown>;
+      structuredText = JSON.stringify(structuredTool?.wrapped ? input.value : input);
+    } else if (block.type === "tool_use") {
       toolCalls.push({
         id: block.id ?? "",
         type: "function",
@@ -288,10 +387,14 @@ export function fromAnthropicResponse(
         index: 0,
         message: {
           role: "assistant",
-          content: toolCalls.length > 0 && text === "" ? null : text,
+          // The schema tool's input is the answer; text around it is the model thinking aloud.
+          content: structuredText ?? (toolCalls.length > 0 && text === "" ? null : text),
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: finishReasonOf(response.stop_reason),
+        finish_reason:
+          structuredText !== undefined && toolCalls.length === 0
+            ? "stop"
+            : finishReasonOf(response.stop_reason),
       },
     ],
     usage: usageOf(response.usage),
@@ -339,10 +442,21 @@ export class AnthropicStreamTranslator {
   private usage: AnthropicUsage = {};
   /** Anthropic block index to OpenAI tool call index. */
   private readonly toolIndexOfBlock = new Map<number, number>();
+  /** Block index of the schema tool's call, whose input streams as content. */
+  private structuredBlock: number | undefined;
+  /** The wrapped schema tool's input, emitted whole when its block stops. */
+  private wrappedInput: string[] = [];
+  /** Text blocks seen before the schema tool: dropped, the answer is the JSON. */
+  private readonly structuredTool: StructuredOutputTool | undefined;
 
-  constructor(model: string, created: number = Math.floor(Date.now() / 1000)) {
+  constructor(
+    model: string,
+    created: number = Math.floor(Date.now() / 1000),
+    structuredTool?: StructuredOutputTool,
+  ) {
     this.model = model;
     this.created = created;
+    this.structuredTool = structuredTool;
   }
 
   private chunk(
@@ -374,6 +488,10 @@ export class AnthropicStreamTranslator {
       case "content_block_start": {
         const block = (data.content_block ?? {}) as AnthropicContentBlock;
         if (block.type !== "tool_use") return { kind: "none" };
+        if (this.structuredTool !== undefined && block.name === this.structuredTool.name) {
+          this.structuredBlock = Number(data.index);
+          return { kind: "none" };
+        }
         const toolIndex = this.toolIndexOfBlock.size;
         this.toolIndexOfBlock.set(Number(data.index), toolIndex);
         return this.chunk({
@@ -389,7 +507,18 @@ export class AnthropicStreamTranslator {
       }
       case "content_block_delta": {
         const delta = (data.delta ?? {}) as { type?: string; text?: string; partial_json?: string };
-        if (delta.type === "text_delta") return this.chunk({ content: delta.text ?? "" });
+        // With a schema tool the answer is its input: prose around it is not part of the JSON.
+        if (delta.type === "text_delta")
+          return this.structuredTool === undefined
+            ? this.chunk({ content: delta.text ?? "" })
+            : { kind: "none" };
+        if (delta.type === "input_json_delta" && Number(data.index) === this.structuredBlock) {
+          if (this.structuredTool?.wrapped) {
+            this.wrappedInput.push(delta.partial_json ?? "");
+            return { kind: "none" };
+          }
+          return this.chunk({ content: delta.partial_json ?? "" });
+        }
         if (delta.type === "input_json_delta") {
           const toolIndex = this.toolIndexOfBlock.get(Number(data.index));
           if (toolIndex === undefined) return { kind: "none" };
@@ -408,7 +537,24 @@ export class AnthropicStreamTranslator {
             Object.entries(usage).filter(([, value]) => value !== null && value !== undefined),
           ),
         };
-        return this.chunk({}, finishReasonOf(delta.stop_reason) ?? "stop");
+        const finish =
+          this.structuredBlock !== undefined && this.toolIndexOfBlock.size === 0
+            ? "stop"
+            : (finishReasonOf(delta.stop_reason) ?? "stop");
+        return this.chunk({}, finish);
+      }
+      case "content_block_stop": {
+        if (Number(data.index) !== this.structuredBlock || !this.structuredTool?.wrapped)
+          return { kind: "none" };
+        const input = this.wrappedInput.join("");
+        this.wrappedInput = [];
+        let value: unknown;
+        try {
+          value = (JSON.parse(input) as { value?: unknown }).value;
+        } catch {
+          return { kind: "error", status: 502, message: "the structured answer is not valid JSON" };
+        }
+        return this.chunk({ content: JSON.stringify(value) });
       }
       case "message_stop":
         return { kind: "end" };

@@ -1,4 +1,4 @@
-import { parseServerSentEvents } from "../../_shared/sse.ts";
+import { parseServerSentEvents, ServerSentEventTooLargeError } from "../../_shared/sse.ts";
 import { UpstreamHttpError, UpstreamProtocolError } from "../errors.ts";
 import type {
   ChatCompletion,
@@ -7,17 +7,37 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai-types.ts";
-import type { AttemptContext, ChatProvider, EmbeddingProvider } from "./provider.ts";
+import type {
+  AttemptContext,
+  ChatProvider,
+  EmbeddingProvider,
+  ResponseLimits,
+} from "./provider.ts";
 import { postJson, readJson, streamReadError } from "./upstream-fetch.ts";
 
 /** Settings of {@link OpenAiProvider}. */
 export interface OpenAiProviderOptions {
-  /** `OPENAI_API_KEY`; requests go without Authorization when unset (e.g. a local simulator). */
+  /**
+   * The provider's name in routes, metrics and headers.
+   * @default "openai"
+   * @example "gemini"
+   */
+  name?: string;
+  /** Its API key; requests go without Authorization when unset (e.g. a local server). */
   apiKey: string | undefined;
-  /** `OPENAI_BASE_URL`, including `/v1`. @example "https://api.openai.com/v1" */
+  /**
+   * The variable the key comes from, for the "not configured" message.
+   * @default "OPENAI_API_KEY"
+   */
+  apiKeyVariable?: string | undefined;
+  /** Base URL including the version path. @example "https://api.openai.com/v1" */
   baseUrl: string;
   /** `LLM_RETRY_AFTER_CAP_MS`. */
   retryAfterCapMs: number;
+  /** Bounds on answers and stream events. */
+  limits: ResponseLimits;
+  /** True when the base URL is a public API that refuses requests without a key. */
+  requiresKey: boolean;
 }
 
 /** Members the gateway consumes itself and never forwards. */
@@ -38,13 +58,26 @@ function statusOfStreamError(error: { type?: unknown; code?: unknown }): number 
   return 500;
 }
 
-/** OpenAI Chat Completions and Embeddings (or any OpenAI-compatible server). */
+/**
+ * OpenAI Chat Completions and Embeddings, or any OpenAI-compatible server (Gemini's
+ * OpenAI-compatible endpoint, Groq, Mistral, a local server): the request is passed through.
+ */
 export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
-  readonly name = "openai" as const;
+  readonly name: string;
+  readonly notConfigured: string | undefined;
   private readonly authorization: Record<string, string>;
 
   constructor(private readonly options: OpenAiProviderOptions) {
+    this.name = options.name ?? "openai";
     this.authorization = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+    this.notConfigured =
+      options.requiresKey && !options.apiKey
+        ? `${options.apiKeyVariable ?? "OPENAI_API_KEY"} is not set`
+        : undefined;
+  }
+
+  unsupportedParameters(): string[] {
+    return [];
   }
 
   async complete(
@@ -60,7 +93,12 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
       context.signal,
       this.options.retryAfterCapMs,
     );
-    const completion = await readJson<ChatCompletion>(this.name, response, context.signal);
+    const completion = await readJson<ChatCompletion>(
+      this.name,
+      response,
+      context.signal,
+      this.options.limits.maxResponseBytes,
+    );
     if (
       typeof completion !== "object" ||
       completion === null ||
@@ -99,7 +137,9 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
     body: ReadableStream<Uint8Array>,
     signal: AbortSignal,
   ): AsyncGenerator<ChatCompletionChunk> {
-    const events = parseServerSentEvents(body);
+    const events = parseServerSentEvents(body, {
+      maxEventBytes: this.options.limits.maxEventBytes,
+    });
     let done = false;
     try {
       while (true) {
@@ -107,6 +147,11 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
         try {
           next = await events.next();
         } catch (error) {
+          if (error instanceof ServerSentEventTooLargeError)
+            throw new UpstreamProtocolError(
+              this.name,
+              `stream event larger than LLM_MAX_EVENT_BYTES (${error.limit} bytes)`,
+            );
           throw streamReadError(this.name, error, signal);
         }
         if (next.done) break;
@@ -154,7 +199,12 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
       context.signal,
       this.options.retryAfterCapMs,
     );
-    const embeddings = await readJson<EmbeddingResponse>(this.name, response, context.signal);
+    const embeddings = await readJson<EmbeddingResponse>(
+      this.name,
+      response,
+      context.signal,
+      this.options.limits.maxResponseBytes,
+    );
     if (typeof embeddings !== "object" || embeddings === null || !Array.isArray(embeddings.data)) {
       throw new UpstreamProtocolError(this.name, "response has no data array");
     }

@@ -5,7 +5,7 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai-types.ts";
-import type { ProviderName } from "../routing.ts";
+import type { ProviderName } from "../resilience/routing.ts";
 
 /** Per-attempt inputs every adapter call receives. */
 export interface AttemptContext {
@@ -15,10 +15,25 @@ export interface AttemptContext {
   headers: Readonly<Record<string, string>>;
 }
 
+/** Size bounds on what a provider sends back. */
+export interface ResponseLimits {
+  /** `LLM_MAX_RESPONSE_BYTES`: largest JSON answer. */
+  maxResponseBytes: number;
+  /** `LLM_MAX_EVENT_BYTES`: largest server-sent event of a stream. */
+  maxEventBytes: number;
+}
+
 /** A provider that answers chat completions in OpenAI's shape, whatever its own wire format. */
 export interface ChatProvider {
   /** Provider name, as in routes and metrics. */
   readonly name: ProviderName;
+  /**
+   * Why the provider cannot be called (its API key is unset while its URL is a public API), or
+   * undefined when it can. Candidates of an unconfigured provider are skipped without an attempt.
+   */
+  readonly notConfigured: string | undefined;
+  /** Request members this provider cannot honour (reported in `x-llm-ignored-parameters`). */
+  unsupportedParameters(request: ChatCompletionRequest): string[];
   /** One non-streamed completion. */
   complete(
     request: ChatCompletionRequest,
@@ -41,6 +56,8 @@ export interface ChatProvider {
 export interface EmbeddingProvider {
   /** Provider name. */
   readonly name: ProviderName;
+  /** See {@link ChatProvider.notConfigured}. */
+  readonly notConfigured: string | undefined;
   /** One embeddings call. */
   embed(
     request: EmbeddingRequest,

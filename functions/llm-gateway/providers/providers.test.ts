@@ -24,6 +24,8 @@ const context = () => ({
 });
 const request = { model: "ignored", messages: [{ role: "user" as const, content: "Hi" }] };
 
+const limits = { maxResponseBytes: 1_000_000, maxEventBytes: 100_000 };
+
 beforeAll(async () => {
   server = await startLoopbackServer((received, response) => {
     const body = JSON.parse(received.body || "{}") as { model?: string };
@@ -71,12 +73,16 @@ beforeAll(async () => {
     apiKey: "sk-test-openai",
     baseUrl: `${server.url}/v1`,
     retryAfterCapMs: 10_000,
+    limits,
+    requiresKey: false,
   });
   anthropic = new AnthropicProvider({
     apiKey: "sk-ant-test",
     baseUrl: server.url,
     retryAfterCapMs: 10_000,
     defaultMaxTokens: 256,
+    limits,
+    requiresKey: false,
   });
 });
 
@@ -195,6 +201,8 @@ describe("OpenAiProvider", () => {
       apiKey: undefined,
       baseUrl: `${url}/v1`,
       retryAfterCapMs: 10,
+      limits,
+      requiresKey: false,
     });
     expect(
       isUpstreamNetworkError(await rejection(provider.complete(request, "x", context()))),

@@ -1,10 +1,10 @@
 import { createLogger } from "../../_shared/logger.ts";
 import { MemoryStore } from "../../_shared/store/memory-store.ts";
 import type { Store } from "../../_shared/store/store.ts";
-import { SharedBreaker } from "../breaker.ts";
-import { Budget } from "../budget.ts";
-import type { ExecutorDependencies, RequestScope } from "../execute-candidates.ts";
-import { GatewayMetrics } from "../gateway-metrics.ts";
+import { SharedBreaker } from "../resilience/breaker.ts";
+import { Budget } from "../spend/budget.ts";
+import type { ExecutorDependencies, RequestScope } from "../resilience/execute-candidates.ts";
+import { GatewayMetrics } from "../telemetry/gateway-metrics.ts";
 import { noopTracer } from "../telemetry/tracing.ts";
 
 /** Real breaker, budget and metrics over a memory store, with small timings for tests. */

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { cacheKey, chatKeyMaterial, embeddingKeyMaterial, isDeterministic } from "./cache-key.ts";
+import type { ChatCompletionRequest } from "../openai-types.ts";
+
+const request: ChatCompletionRequest = {
+  model: "tier:default",
+  messages: [{ role: "user", content: "Hi" }],
+  temperature: 0,
+  max_tokens: 100,
+};
+
+const keyOf = (value: ChatCompletionRequest, scope = "caller:a") =>
+  cacheKey("response", scope, chatKeyMaterial(value));
+
+describe("cache keys", () => {
+  it("do not depend on member order", async () => {
+    const reordered = JSON.parse(
+      '{"max_tokens":100,"temperature":0,"messages":[{"content":"Hi","role":"user"}],"model":"tier:default"}',
+    ) as ChatCompletionRequest;
+    expect(await keyOf(reordered)).toBe(await keyOf(request));
+  });
+
+  it.each([
+    ["model", { model: "tier:fast" }],
+    ["messages", { messages: [{ role: "user", content: "Hello" }] }],
+    ["temperature", { temperature: 0.5 }],
+    ["top_p", { top_p: 0.9 }],
+    ["max_tokens", { max_tokens: 101 }],
+    ["tools", { tools: [{ type: "function", function: { name: "f" } }] }],
+    ["tool_choice", { tool_choice: "required" }],
+    ["response_format", { response_format: { type: "json_object" } }],
+    ["stop", { stop: ["END"] }],
+    ["seed", { seed: 7 }],
+    ["n", { n: 2 }],
+  ])("change when %s changes", async (_member, change) => {
+    expect(await keyOf({ ...request, ...change } as ChatCompletionRequest)).not.toBe(
+      await keyOf(request),
+    );
+  });
+
+  it("ignore stream, stream_options and user (delivery, not answer)", async () => {
+    expect(
+      await keyOf({
+        ...request,
+        stream: true,
+        stream_options: { include_usage: true },
+        user: "u1",
+      }),
+    ).toBe(await keyOf(request));
+  });
+
+  it("differ between scopes", async () => {
+    expect(await keyOf(request, "caller:a|user:1")).not.toBe(
+      await keyOf(request, "caller:a|user:2"),
+    );
+  });
+
+  it("are namespaced by kind and hide the prompt", async () => {
+    const key = await keyOf(request);
+    expect(key).toMatch(/^llm:cache:response:[0-9a-f]{64}$/);
+  });
+
+  it("for embeddings change with dimensions", async () => {
+    const base = { model: "text-embedding-3-small", input: "hello" };
+    expect(await cacheKey("embedding", "s", embeddingKeyMaterial(base))).not.toBe(
+      await cacheKey("embedding", "s", embeddingKeyMaterial({ ...base, dimensions: 256 })),
+    );
+  });
+});
+
+describe("isDeterministic", () => {
+  it("accepts temperature 0", () => {
+    expect(isDeterministic(request)).toBe(true);
+  });
+
+  it("accepts a seed at any temperature", () => {
+    expect(isDeterministic({ ...request, temperature: 0.8, seed: 1 })).toBe(true);
+  });
+
+  it("rejects a missing temperature (provider default 1)", () => {
+    const { temperature: _temperature, ...rest } = request;
+    expect(isDeterministic(rest)).toBe(false);
+  });
+
+  it("rejects a positive temperature without a seed", () => {
+    expect(isDeterministic({ ...request, temperature: 0.2 })).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+import { canonicalJson } from "../../_shared/canonical-json.ts";
+import { sha256Hex } from "../../_shared/sha256.ts";
+import type { ChatCompletionRequest, EmbeddingRequest } from "../openai-types.ts";
+
+/** Members that change how an answer is delivered or attributed, not the answer itself. */
+const deliveryMembers = new Set(["stream", "stream_options", "user"]);
+
+/**
+ * Whether a chat request may be cached: only deterministic ones, i.e. `temperature` 0 or an
+ * explicit `seed`. Requests without a temperature sample at the provider's default (1) and are not.
+ */
+export function isDeterministic(request: ChatCompletionRequest): boolean {
+  return request.temperature === 0 || request.seed !== undefined;
+}
+
+/**
+ * What identifies a chat answer: every request member except delivery ones (`stream`,
+ * `stream_options`, `user`). That covers model-or-tier, messages, temperature, top_p, max tokens,
+ * tools, tool_choice, response_format, stop, seed and n, and any other member a client sends.
+ */
+export function chatKeyMaterial(request: ChatCompletionRequest): Record<string, unknown> {
+  const material: Record<string, unknown> = {};
+  for (const key in request) {
+    if (!deliveryMembers.has(key)) material[key] = request[key];
+  }
+  return material;
+}
+
+/** What identifies an embeddings answer. */
+export function embeddingKeyMaterial(request: EmbeddingRequest): Record<string, unknown> {
+  return {
+    model: request.model,
+    input: request.input,
+    dimensions: request.dimensions,
+    encoding_format: request.encoding_format ?? "float",
+  };
+}
+
+/**
+ * The store key: SHA-256 over the scope and the canonical (sorted-key) JSON of the material, so key
+ * order in the client's JSON does not matter and prompts never appear in key names.
+ */
+export function cacheKey(kind: "response" | "embedding", scope: string, material: unknown): string {
+  return `llm:cache:${kind}:${sha256Hex(`${scope}\n${canonicalJson(material)}`)}`;
+}
