@@ -110,6 +110,14 @@ function getSchemas(): ReturnType<typeof buildSchemas> {
   return schemas;
 }
 
+/**
+ * The zod schemas requests are validated with, for tools that describe the API from them
+ * (scripts/openapi/ renders docs/openapi.yaml); requests go through the parse functions below.
+ */
+export function requestSchemas(): ReturnType<typeof buildSchemas> {
+  return getSchemas();
+}
+
 function toInvalidRequest(error: z.ZodError): InvalidRequestError {
   const issue = error.issues[0];
   const path = issue ? issue.path.map(String).join(".") : "";
