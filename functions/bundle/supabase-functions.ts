@@ -16,4 +16,7 @@ export interface SupabaseFunctionSource {
 /** Every Supabase function, in deploy order. */
 export const supabaseFunctions: readonly SupabaseFunctionSource[] = [
   { name: "llm-gateway", entry: "functions/llm-gateway/index.ts", verifyJwt: false },
+  // Woken by pg_cron + pg_net with a gateway key as its bearer token (docs/jobs.md), which it checks
+  // itself; Supabase's JWT check would need the service-role JWT in the schedule instead.
+  { name: "job-worker", entry: "functions/job-worker/index.ts", verifyJwt: false },
 ];

@@ -89,6 +89,8 @@ describe("migrationsProvider.create", () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       "entry_semantic_cache",
       "llm_cache_effectiveness",
+      "llm_job_steps",
+      "llm_jobs",
       "llm_request_ledger",
     ]);
   });

@@ -1,0 +1,111 @@
+// The worker's HTTP surface: `POST` (any path; Supabase mounts it at /functions/v1/job-worker) runs
+// one batch — claim and run steps, deliver due webhooks — for the caller holding one of the
+// gateway's keys (the pg_cron wake-up, `npm start`'s loop); `GET …/health` answers 200. On
+// Supabase the batch runs after a `202` under `EdgeRuntime.waitUntil` (pg_net gives up waiting
+// after 5 s); elsewhere the answer waits for the batch and reports what it did.
+import type { StepExecutor } from "../_shared/jobs/gateway-step-executor.ts";
+import { runWorkerBatch, type JobLog, type WorkerBatchReport } from "../_shared/jobs/job-runner.ts";
+import type { JobStore } from "../_shared/jobs/job-store.ts";
+import type { WebhookSender } from "../_shared/jobs/webhook-sender.ts";
+
+/** What the handler works with. */
+export interface WorkerHandlerOptions {
+  /** The job store. */
+  store: JobStore;
+  /** Runs a step through the gateway. */
+  execute: StepExecutor;
+  /** Delivers webhooks. */
+  sendWebhook: WebhookSender;
+  /** Bearer tokens accepted (`GATEWAY_API_KEYS`); none means every invocation is refused. */
+  acceptedKeys: readonly string[];
+  /** See {@link runWorkerBatch}. */
+  timeBudgetMs: number;
+  /** Most steps per invocation. */
+  maxSteps: number;
+  /** `EdgeRuntime.waitUntil` on Supabase; without it the response waits for the batch. */
+  waitUntil?: (work: Promise<unknown>) => void;
+  /** Transition lines. */
+  log: JobLog & { error(event: string, fields?: Record<string, unknown>): void };
+  /** Milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+/** Compares two strings in time that depends only on their lengths. */
+function sameText(left: string, right: string): boolean {
+  const a = encoder.encode(left);
+  const b = encoder.encode(right);
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < Math.max(a.length, b.length); index++) {
+    difference |= (a[index] ?? 0) ^ (b[index] ?? 0);
+  }
+  return difference === 0;
+}
+
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+/**
+ * Creates the request handler.
+ * @param options - see {@link WorkerHandlerOptions}.
+ */
+export function createWorkerHandler(
+  options: WorkerHandlerOptions,
+): (request: Request) => Promise<Response> {
+  let invocation = 0;
+  const instance = crypto.randomUUID().slice(0, 8);
+  const runBatch = async (): Promise<WorkerBatchReport> => {
+    invocation++;
+    const report = await runWorkerBatch({
+      store: options.store,
+      execute: options.execute,
+      sendWebhook: options.sendWebhook,
+      owner: `job-worker:${instance}:${invocation}`,
+      timeBudgetMs: options.timeBudgetMs,
+      maxSteps: options.maxSteps,
+      log: options.log,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    options.log.info("job_worker_batch", { ...report });
+    return report;
+  };
+
+  return async (request) => {
+    const path = new URL(request.url).pathname;
+    if (request.method === "GET" && path.endsWith("/health")) return json(200, { status: "ok" });
+    if (request.method !== "POST") {
+      return json(405, {
+        error: { message: "POST to run a batch; GET /health", type: "invalid_request_error" },
+      });
+    }
+    const token = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
+    const accepted =
+      token !== undefined && options.acceptedKeys.some((key) => sameText(key, token));
+    await request.body?.cancel();
+    if (!accepted) {
+      return json(401, {
+        error: { message: "missing or unknown bearer token", type: "authentication_error" },
+      });
+    }
+    if (options.waitUntil !== undefined) {
+      options.waitUntil(
+        runBatch().catch((error: unknown) =>
+          options.log.error("job_worker_batch_failed", { error }),
+        ),
+      );
+      return json(202, { status: "accepted" });
+    }
+    try {
+      return json(200, await runBatch());
+    } catch (error) {
+      options.log.error("job_worker_batch_failed", { error });
+      return json(500, {
+        error: { message: "the batch failed; see the worker's log", type: "server_error" },
+      });
+    }
+  };
+}
