@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -7,6 +8,15 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timeouts } from "../../test/support/timeouts";
 import { applyLocalMigrations, startLocalDatabase, type LocalDatabase } from "./database";
+
+// Every migration the repository ships, as the Supabase CLI names them: <version>_<name>.sql.
+const repositoryMigrations = readdirSync(path.join(__dirname, "..", "..", "supabase", "migrations"))
+  .filter((file) => file.endsWith(".sql"))
+  .sort()
+  .map((file) => {
+    const [version = "", ...name] = file.replace(/\.sql$/, "").split("_");
+    return { version, name: name.join("_") };
+  });
 
 let local: LocalDatabase;
 
@@ -24,7 +34,7 @@ async function rows(query: string): Promise<Array<Record<string, unknown>>> {
 
 describe("the local database", () => {
   it("applies every migration of the repository from scratch", async () => {
-    expect(local.appliedVersions).toEqual(["20250701000000", "20250701000100"]);
+    expect(local.appliedVersions).toEqual(repositoryMigrations.map(({ version }) => version));
   });
 
   it("re-applies as a no-op", async () => {
@@ -34,10 +44,7 @@ describe("the local database", () => {
   it("records the migrations where `supabase db push` looks for them", async () => {
     expect(
       await rows("select version, name from supabase_migrations.schema_migrations order by 1"),
-    ).toEqual([
-      { version: "20250701000000", name: "semantic_cache" },
-      { version: "20250701000100", name: "request_ledger" },
-    ]);
+    ).toEqual(repositoryMigrations);
   });
 
   it("turns row-level security on for every platform table", async () => {
