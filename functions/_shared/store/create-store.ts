@@ -1,5 +1,5 @@
 import { GuardedStore, type StoreUnavailableError } from "./guarded-store.ts";
-import { MemoryStore } from "./memory-store.ts";
+import { defaultMemoryStoreMaxBytes, MemoryStore } from "./memory-store.ts";
 import type { Store } from "./store.ts";
 
 /** Which store to build; see {@link createStore}. */
@@ -16,6 +16,12 @@ export interface StoreSettings {
   onError: (operation: string, error: StoreUnavailableError) => void;
   /** Receives background connection errors of the TCP client. */
   onConnectionError?: (error: unknown) => void;
+  /**
+   * Byte bound of the in-memory store used when no remote store is configured
+   * (`GATEWAY_MEMORY_STORE_MAX_BYTES`); counted as `MemoryStoreOptions.maxBytes` says.
+   * @default defaultMemoryStoreMaxBytes (64 MiB)
+   */
+  memoryMaxBytes?: number | undefined;
 }
 
 /**
@@ -44,5 +50,8 @@ export async function createStore(settings: StoreSettings): Promise<Store> {
     );
   }
   // Cache entries make way under pressure; budget counters and breaker state never do.
-  return new MemoryStore(10_000, "llm:cache:");
+  return new MemoryStore({
+    maxBytes: settings.memoryMaxBytes ?? defaultMemoryStoreMaxBytes,
+    evictablePrefix: "llm:cache:",
+  });
 }
