@@ -25,8 +25,13 @@ import { measureCacheHits } from "./scenarios/cache-hit";
 import { measureColdStart } from "./scenarios/cold-start";
 import { measureCostReplay } from "./scenarios/cost-replay";
 import { measureFailover } from "./scenarios/failover";
+import { measureHashing } from "./scenarios/hashing";
+import { boundedHeapV8Flags, measureMemoryStore } from "./scenarios/memory-store";
+import { measureMetricsAggregation } from "./scenarios/metrics-aggregation";
 import { measureOverhead } from "./scenarios/overhead";
 import { measurePlan } from "./scenarios/plan-time";
+import { measureServeFloor } from "./scenarios/serve-floor";
+import { measureSemanticCache } from "./scenarios/semantic-cache";
 
 const committedResultsDirectory = join(repositoryRoot, "bench", "results");
 
@@ -85,7 +90,7 @@ function check(
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
   const quick = values.quick ?? false;
-  const progress = new Progress(7);
+  const progress = new Progress(8);
   const client = new HttpClient(32);
   const context: BenchContext = { progress, client, scale: quick ? 0.1 : 1 };
   const started = performance.now();
@@ -144,6 +149,7 @@ async function main(): Promise<void> {
       redisServer.url,
       upstash,
     );
+    const serveFloor = figures(await measureServeFloor(context));
     await redisGateway.stop();
     await upstashGateway.stop();
     await portkey.stop();
@@ -168,6 +174,12 @@ async function main(): Promise<void> {
       progress.note(
         `${item.stack}: ${(item.ms / 1000).toFixed(1)} s${item.ok ? "" : ` (failed: ${item.error ?? ""})`}`,
       );
+
+    progress.step(8, "below the pipeline, under Deno: cache-key hashing, in-memory store memory");
+    const hashing = await measureHashing(context);
+    const memoryStore = await measureMemoryStore(context);
+    const metricsAggregation = await measureMetricsAggregation(context);
+    const semanticCache = await measureSemanticCache(context);
 
     const durationSeconds = (performance.now() - started) / 1000;
     const overheadFigures = {
@@ -289,6 +301,115 @@ async function main(): Promise<void> {
         cost.burst.upstreamCalls,
         "calls",
         (value) => value === 1,
+      ),
+      check(
+        "serve-floor-p50",
+        "bare Deno.serve that reads the body and answers, sequential, p50 (no target)",
+        "reported",
+        serveFloor.p50,
+        "ms",
+      ),
+      check(
+        "memory-hit-vs-floor",
+        "in-memory cache hit p50 / bare Deno.serve floor p50",
+        "<= 1.5x",
+        cacheFigures.memory.p50 / serveFloor.p50,
+        "x",
+        (value) => value <= 1.5,
+      ),
+      ...hashing.sizes.flatMap((size) => {
+        const label = size.bytes < 10_000 ? "1kb" : size.bytes < 1_000_000 ? "100kb" : "1mb";
+        const words = `cache-key hashing, ${(size.bytes / 1024).toFixed(0)} KiB, Deno, per op`;
+        return [
+          check(
+            `hash-${label}-old`,
+            `${words}: string + pure JS (no target)`,
+            "reported",
+            size.cacheKeyOldMs * 1000,
+            "µs",
+          ),
+          check(
+            `hash-${label}-new`,
+            `${words}: bytes + WebCrypto (no target)`,
+            "reported",
+            size.cacheKeyNewMs * 1000,
+            "µs",
+          ),
+        ];
+      }),
+      check(
+        "memory-store-peak-rss",
+        `peak RSS of Deno after 20,000 unique 50 KB writes to the in-memory store, ${(memoryStore.bounded.maxBytes ?? 0) / 1024 ** 2} MiB bound`,
+        `<= ${(memoryStore.bounded.maxBytes ?? 0) / 1024 ** 2 + 64} MiB`,
+        memoryStore.bounded.peakRss / 1024 ** 2,
+        "MiB",
+        (value) => value <= (memoryStore.bounded.maxBytes ?? 0) / 1024 ** 2 + 64,
+      ),
+      check(
+        "memory-store-counted",
+        "bytes that store held at the end, as it counts them (no target)",
+        "reported",
+        memoryStore.bounded.storeBytes / 1024 ** 2,
+        "MiB",
+      ),
+      check(
+        "memory-store-peak-rss-heap-flags",
+        `the same peak RSS with V8 ${boundedHeapV8Flags.join(" ")} (no target)`,
+        "reported",
+        memoryStore.boundedHeap.peakRss / 1024 ** 2,
+        "MiB",
+      ),
+      check(
+        "memory-store-previous-peak-rss",
+        "the same with the previous store (10,000 entries, insertion order; full run only, no target)",
+        "reported",
+        memoryStore.previous === undefined ? null : memoryStore.previous.peakRss / 1024 ** 2,
+        "MiB",
+      ),
+      check(
+        "metrics-aggregation-hit-p50",
+        "metrics added up across isolates: p50 added to an in-memory cache hit (in-process)",
+        "<= 0.05 ms",
+        metricsAggregation.addedP50Ms,
+        "ms",
+        (value) => value <= 0.05,
+      ),
+      check(
+        "paraphrase-hit-rate-exact-only",
+        `paraphrase workload (${semanticCache.requests} requests, seeded: ${semanticCache.repeatFraction * 100} % repeats, ${semanticCache.paraphraseFraction * 100} % paraphrases): hit rate, exact cache only`,
+        "reported",
+        semanticCache.exactOnly.hitRate * 100,
+        "%",
+      ),
+      check(
+        "paraphrase-hit-rate-semantic",
+        "the same workload: hit rate, exact + semantic cache (PGlite + pgvector)",
+        "> exact only",
+        semanticCache.exactAndSemantic.hitRate * 100,
+        "%",
+        (value) => value > semanticCache.exactOnly.hitRate * 100,
+      ),
+      check(
+        "paraphrase-saved-exact-only",
+        "the same workload: cost the hits avoided, exact cache only",
+        "reported",
+        semanticCache.exactOnly.savedUsd,
+        "USD",
+      ),
+      check(
+        "paraphrase-saved-semantic",
+        "the same workload: cost the hits avoided, exact + semantic cache",
+        "reported",
+        semanticCache.exactAndSemantic.savedUsd,
+        "USD",
+      ),
+      check(
+        "semantic-miss-lookup-p50",
+        `semantic lookup on a miss, ${semanticCache.entries} entries in scope (PGlite), p50`,
+        "<= 5 ms",
+        semanticCache.missLookupP50Ms,
+        "ms",
+        (value) => value <= 5,
       ),
       check(
         "bench-duration",

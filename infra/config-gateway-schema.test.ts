@@ -117,16 +117,38 @@ describe("platform:budget", () => {
 });
 
 describe("platform:cache (the gateway's keys)", () => {
-  it("defaults to the contract's TTLs", () => {
+  it("defaults to the contract's TTLs, temperature and distance threshold", () => {
     expect(gatewayCacheDefaults).toEqual({
       responseTtlSeconds: gatewayEnvironment.cacheTtlSeconds.default,
       embeddingTtlSeconds: gatewayEnvironment.embeddingCacheTtlSeconds.default,
+      maxTemperature: 0.3,
+      semanticDistanceThreshold: 0.12,
     });
   });
 
   it("refuses a TTL of zero", () => {
     expect(gatewayCacheKeys.responseTtlSeconds.safeParse(0).error?.issues[0]?.message).toBe(
-      "must be a positive whole number of seconds",
+      "must be a whole number of seconds from 1 to 2592000",
     );
+  });
+
+  it("refuses a response TTL over the seeds' 30 days", () => {
+    expect(gatewayCacheKeys.responseTtlSeconds.safeParse(2_592_001).success).toBe(false);
+  });
+
+  it("leaves the cache version to the deployed artifact unless it is set", () => {
+    expect(gatewayCacheKeys.cacheVersion.parse(undefined)).toBeUndefined();
+  });
+});
+
+describe("platform:budget (hard cap and alert)", () => {
+  it("defaults the alert to 80 % of the cap", () => {
+    expect(budgetSchema.parse({ dailyUsd: 5 }).alertFraction).toBe(0.8);
+  });
+
+  it("refuses a hard cap below the daily cap", () => {
+    expect(budgetSchema.safeParse({ dailyUsd: 5, hardCapUsd: 4 }).error?.issues[0]?.path).toEqual([
+      "hardCapUsd",
+    ]);
   });
 });

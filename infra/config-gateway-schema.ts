@@ -43,10 +43,24 @@ export const llmSchema = z
           error: "must be a list of tier names",
         })
         .default([]),
+      tierLadder: z
+        .array(z.string({ error: "must be a tier name" }), {
+          error: "must be a list of tier names, cheapest first",
+        })
+        .optional(),
     },
-    { error: "must be a map: { routes, prices, expensiveTiers }" },
+    { error: "must be a map: { routes, prices, expensiveTiers, tierLadder }" },
   )
   .superRefine((llm, context) => {
+    llm.tierLadder?.forEach((tier, index) => {
+      if (!(tier in llm.routes)) {
+        context.addIssue({
+          code: "custom",
+          path: ["tierLadder", index],
+          message: "names a tier that platform:llm.routes does not define",
+        });
+      }
+    });
     llm.expensiveTiers.forEach((tier, index) => {
       if (!(tier in llm.routes)) {
         context.addIssue({
@@ -58,25 +72,50 @@ export const llmSchema = z
     });
   });
 
-/** `platform:budget`: the daily spend cap (`LLM_DAILY_CAP_USD`), a positive number of dollars. */
-export const budgetSchema = z.strictObject(
-  { dailyUsd: variableSchema(z, variables.dailyCapUsd) },
-  { error: "must be a map: { dailyUsd }" },
-);
+/**
+ * `platform:budget`: the daily spend cap (`LLM_DAILY_CAP_USD`, past which expensive tiers are
+ * refused), the optional hard cap of the other tiers (`LLM_HARD_CAP_USD`) and the share of the
+ * cap that sends the Slack alert (`LLM_SPEND_ALERT_FRACTION`).
+ */
+export const budgetSchema = z
+  .strictObject(
+    {
+      dailyUsd: variableSchema(z, variables.dailyCapUsd),
+      hardCapUsd: optional(variables.hardCapUsd),
+      alertFraction: withDefault(variables.spendAlertFraction),
+    },
+    { error: "must be a map: { dailyUsd, hardCapUsd, alertFraction }" },
+  )
+  .superRefine((budget, context) => {
+    if (budget.hardCapUsd !== undefined && budget.hardCapUsd < budget.dailyUsd) {
+      context.addIssue({
+        code: "custom",
+        path: ["hardCapUsd"],
+        message: "must be at least platform:budget.dailyUsd",
+      });
+    }
+  });
 
 /**
- * The gateway's keys of `platform:cache` (`LLM_CACHE_TTL_S`, `EMBEDDING_CACHE_TTL_S`), spread into
+ * The gateway's keys of `platform:cache` (`LLM_CACHE_TTL_S`, `EMBEDDING_CACHE_TTL_S`,
+ * `LLM_CACHE_MAX_TEMPERATURE`, `LLM_SEMANTIC_DISTANCE_THRESHOLD`, `LLM_CACHE_VERSION`), spread into
  * the section's schema next to the edge cache's own keys.
  */
 export const gatewayCacheKeys = {
   responseTtlSeconds: withDefault(variables.cacheTtlSeconds),
   embeddingTtlSeconds: withDefault(variables.embeddingCacheTtlSeconds),
+  maxTemperature: withDefault(variables.cacheMaxTemperature),
+  semanticDistanceThreshold: withDefault(variables.semanticDistanceThreshold),
+  /** Absent: the deployed artifact's hash, so cached answers live until the app deploys. */
+  cacheVersion: optional(variables.cacheVersion),
 };
 
 /** The default of {@link gatewayCacheKeys}, for the section's default when it is absent. */
 export const gatewayCacheDefaults = {
   responseTtlSeconds: variables.cacheTtlSeconds.default,
   embeddingTtlSeconds: variables.embeddingCacheTtlSeconds.default,
+  maxTemperature: variables.cacheMaxTemperature.default,
+  semanticDistanceThreshold: variables.semanticDistanceThreshold.default,
 };
 
 const knobs = {
@@ -101,6 +140,7 @@ const knobs = {
   geminiBaseUrl: optional(variables.geminiBaseUrl),
   otlpEndpoint: optional(variables.otlpEndpoint),
   serviceName: withDefault(variables.serviceName),
+  metricsFlushMs: optional(variables.metricsFlushMs),
 } satisfies Record<GatewayKnobKey, z.ZodType>;
 
 /**

@@ -79,6 +79,8 @@ describe("parseStackConfig with the committed stack files", () => {
       responseTtlSeconds: 3600,
       embeddingTtlSeconds: 604800,
       definitionsEdgeTtlSeconds: 3600,
+      maxTemperature: 0.3,
+      semanticDistanceThreshold: 0.12,
     });
   });
 });
@@ -189,6 +191,17 @@ describe("parseStackConfig errors name the file, the key and the problem", () =>
     const raw = stagingWith("budget", ["dailyUsd"], -3);
     raw.values["platform:environment"] = "prod";
     expect(problemsOf(raw)).toHaveLength(2);
+  });
+
+  it("lets an optional secret (platform:sentryDsn) be left unset outside the offline plan", () => {
+    expect(problemsOf(committedStack("production"), false).join("\n")).not.toContain(
+      "platform:sentryDsn",
+    );
+  });
+
+  it("still lists an unset optional secret as missing, so it is not deployed", () => {
+    const parsed = parseStackConfig(committedStack("staging"), { allowMissingSecrets: true });
+    expect(parsed.missingSecrets).toContain("platform:metricsToken");
   });
 
   it("names the pulumi config set line for a missing secret outside the offline plan", () => {

@@ -1,7 +1,7 @@
 import { formatConfigIssue, StackConfigError } from "./config-errors";
 import { platformConfigSchema, type PlatformConfig } from "./config-schema";
 import { stackRuleIssues } from "./provider-rules-stack";
-import { secretKeys, secretSetCommand, type SecretKey } from "./secret-keys";
+import { isOptionalSecret, secretKeys, secretSetCommand, type SecretKey } from "./secret-keys";
 
 /** What the Pulumi engine hands the program: every config key with its raw string value. */
 export interface RawStackConfig {
@@ -64,10 +64,11 @@ export function parseStackConfig(
 
   const markedSecret = new Set(raw.secretKeys);
   const missingSecrets: SecretKey[] = [];
-  for (const { key } of secretKeys) {
+  for (const secret of secretKeys) {
+    const { key } = secret;
     if (raw.values[key] === undefined) {
       missingSecrets.push(key);
-      if (!options.allowMissingSecrets) {
+      if (!options.allowMissingSecrets && !isOptionalSecret(secret)) {
         problems.push(
           `${stackFile}: ${key} is not set; run: ${secretSetCommand(key, raw.stackName)}`,
         );

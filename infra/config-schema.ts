@@ -223,7 +223,8 @@ const cacheSchema = z.strictObject(
     definitionsEdgeTtlSeconds: positiveInteger("a positive whole number of seconds").default(3600),
   },
   {
-    error: "must be a map: { responseTtlSeconds, embeddingTtlSeconds, definitionsEdgeTtlSeconds }",
+    error:
+      "must be a map: { responseTtlSeconds, embeddingTtlSeconds, definitionsEdgeTtlSeconds, maxTemperature, semanticDistanceThreshold, cacheVersion }",
   },
 );
 

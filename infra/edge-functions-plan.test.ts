@@ -42,17 +42,30 @@ function resource(planned: PlanJson, type: string): PlanJsonResource {
   return found;
 }
 
+/** The deployment of one function (slug) in a plan. */
+function deployment(planned: PlanJson, slug: string): PlanJsonResource {
+  const found = planned.resources.find(
+    (candidate) => candidate.type === deploymentType && candidate.inputs.slug === slug,
+  );
+  if (!found) throw new Error(`the ${planned.stack} plan has no ${slug} deployment`);
+  return found;
+}
+
 let staging: PlanJson & { raw: string };
 let production: PlanJson & { raw: string };
 let sourceSha256: string;
+let workerSha256: string;
 
 beforeAll(async () => {
   const gateway = supabaseFunctions.find((source) => source.name === "llm-gateway");
   if (!gateway) throw new Error("supabase-functions.ts lists no llm-gateway");
-  [staging, production, sourceSha256] = await Promise.all([
+  const worker = supabaseFunctions.find((source) => source.name === "job-worker");
+  if (!worker) throw new Error("supabase-functions.ts lists no job-worker");
+  [staging, production, sourceSha256, workerSha256] = await Promise.all([
     plan("staging"),
     plan("production"),
     bundleContent(gateway, repositoryRoot).then((content) => describeArtifact(content).sha256),
+    bundleContent(worker, repositoryRoot).then((content) => describeArtifact(content).sha256),
   ]);
 });
 
@@ -66,10 +79,18 @@ describe("the plan's Supabase resources", () => {
   });
 
   it("shows the same artifact hash for both stacks, the hash of the current source", () => {
-    const stagingHash = resource(staging, deploymentType).inputs.artifactSha256;
+    const stagingHash = deployment(staging, "llm-gateway").inputs.artifactSha256;
 
-    expect(resource(production, deploymentType).inputs.artifactSha256).toBe(stagingHash);
+    expect(deployment(production, "llm-gateway").inputs.artifactSha256).toBe(stagingHash);
     expect(stagingHash).toBe(sourceSha256);
+  });
+
+  it("deploys the job worker in both stacks with the hash of its current source", () => {
+    for (const planned of [staging, production]) {
+      const component = resource(planned, "platform:supabase:EdgeFunctions");
+      expect(deployment(planned, "job-worker").parent).toBe(component.urn);
+      expect(deployment(planned, "job-worker").inputs.artifactSha256).toBe(workerSha256);
+    }
   });
 
   it("exports the artifact hash as a stack output", () => {
@@ -78,8 +99,8 @@ describe("the plan's Supabase resources", () => {
   });
 
   it("deploys each stack's own project", () => {
-    expect(resource(staging, deploymentType).inputs.projectRef).not.toBe(
-      resource(production, deploymentType).inputs.projectRef,
+    expect(deployment(staging, "llm-gateway").inputs.projectRef).not.toBe(
+      deployment(production, "llm-gateway").inputs.projectRef,
     );
   });
 

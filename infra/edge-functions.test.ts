@@ -25,6 +25,8 @@ const gatewaySource: SupabaseFunctionSource = {
   entry: `${fixtureFolder}/index.ts`,
   verifyJwt: false,
 };
+// The same fixture stands in for the job worker, under the worker's name.
+const jobWorkerSource: SupabaseFunctionSource = { ...gatewaySource, name: "job-worker" };
 
 const secretsType = "pulumi-nodejs:dynamic/supabase:Secrets";
 const deploymentType = "pulumi-nodejs:dynamic/supabase:FunctionDeployment";
@@ -65,6 +67,7 @@ function args(overrides: Partial<EdgeFunctionsArgs> = {}): EdgeFunctionsArgs {
     },
     repositoryRoot: root,
     gatewaySource,
+    jobWorkerSource,
     ...overrides,
   };
 }
@@ -109,6 +112,15 @@ describe("EdgeFunctions resources", () => {
     expect(recorder.named(deploymentType, "edge-llm-gateway").parent).toBe(urn);
   });
 
+  it("deploys the job worker beside the gateway", async () => {
+    const urn = await promiseOf(edgeFunctions.urn);
+    const worker = recorder.named(deploymentType, "edge-job-worker");
+
+    expect(worker.parent).toBe(urn);
+    expect(worker.inputs.slug).toBe("job-worker");
+    expect(worker.inputs.artifactDirectory).toBe("dist/functions/job-worker");
+  });
+
   it("sets every documented gateway variable", () => {
     const secrets = recorder.named(secretsType, "edge-secrets");
 
@@ -118,6 +130,7 @@ describe("EdgeFunctions resources", () => {
       "GATEWAY_API_KEYS",
       "LLM_BREAKER_HALF_OPEN_AFTER_MS",
       "LLM_CACHE_TTL_S",
+      "LLM_CACHE_VERSION",
       "LLM_DAILY_CAP_USD",
       "LLM_MAX_RETRIES",
       "LLM_PRICES",

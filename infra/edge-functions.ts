@@ -44,6 +44,22 @@ export interface EdgeFunctionsArgs {
   openaiApiKey: pulumi.Input<string>;
   /** `platform:gatewayApiKeys` (comma-separated): `GATEWAY_API_KEYS`. */
   gatewayApiKeys: pulumi.Input<string>;
+  /** `platform:slackWebhookUrl`: `SLACK_WEBHOOK_URL`, the spend alert's webhook; no alert when unset. */
+  slackWebhookUrl?: pulumi.Input<string>;
+  /**
+   * `platform:cache.cacheVersion`: `LLM_CACHE_VERSION`, the namespace of cached chat answers.
+   * @default the deployed artifact's SHA-256, so cached answers live until the app deploys
+   */
+  cacheVersion?: string;
+  /**
+   * The optional observability secrets, written only when set: `platform:metricsToken`
+   * (`GATEWAY_METRICS_TOKEN`), `platform:otlpHeaders` (`OTEL_EXPORTER_OTLP_HEADERS`),
+   * `platform:sentryDsn` (`SENTRY_DSN`).
+   * @default {}
+   */
+  observabilitySecrets?: Partial<
+    Record<"metricsToken" | "otlpHeaders" | "sentryDsn", pulumi.Input<string>>
+  >;
   /**
    * Routes, prices, budget, cache TTLs, PostHog settings and the `platform:gateway` knobs from the
    * stack config, written as the variables of functions/llm-gateway/environment/contract.ts.
@@ -64,9 +80,17 @@ export interface EdgeFunctionsArgs {
    * @default the `llm-gateway` entry of functions/bundle/supabase-functions.ts
    */
   gatewaySource?: SupabaseFunctionSource;
+  /**
+   * The function to bundle and deploy as the job worker (docs/jobs.md). It reads the gateway's
+   * secrets (Supabase secrets are per project) and is always the build of the checked-out source:
+   * `pinnedArtifactSha256` pins the gateway only.
+   * @default the `job-worker` entry of functions/bundle/supabase-functions.ts
+   */
+  jobWorkerSource?: SupabaseFunctionSource;
 }
 
 const defaultGatewaySource = supabaseFunctions.find((source) => source.name === "llm-gateway");
+const defaultJobWorkerSource = supabaseFunctions.find((source) => source.name === "job-worker");
 
 /**
  * The Supabase side of the platform: the gateway's secrets (wired from Upstash and config) and
@@ -79,6 +103,8 @@ export class EdgeFunctions extends pulumi.ComponentResource {
   readonly gatewayUrl: pulumi.Output<string>;
   /** Names of the secrets this stack manages on the project. */
   readonly secretNames: pulumi.Output<string[]>;
+  /** Hash of the deployed job worker artifact. */
+  readonly jobWorkerArtifactSha256: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeFunctionsArgs, options?: pulumi.ComponentResourceOptions) {
     super("platform:supabase:EdgeFunctions", name, {}, options);
@@ -106,7 +132,14 @@ export class EdgeFunctions extends pulumi.ComponentResource {
       [gatewayEnvironment.anthropicApiKey.name]: args.anthropicApiKey,
       [gatewayEnvironment.openaiApiKey.name]: args.openaiApiKey,
       [gatewayEnvironment.apiKeys.name]: args.gatewayApiKeys,
+      [gatewayEnvironment.cacheVersion.name]: args.cacheVersion ?? artifact.sha256,
     };
+    if (args.slackWebhookUrl !== undefined)
+      values[gatewayEnvironment.slackWebhookUrl.name] = args.slackWebhookUrl;
+    for (const [key, value] of Object.entries(args.observabilitySecrets ?? {})) {
+      const variable = gatewayEnvironment[key as "metricsToken" | "otlpHeaders" | "sentryDsn"];
+      if (value !== undefined) values[variable.name] = value;
+    }
     const secrets = new SupabaseSecrets(
       `${name}-secrets`,
       { projectRef: args.projectRef, accessToken: args.accessToken, values, apiUrl: args.apiUrl },
@@ -128,13 +161,41 @@ export class EdgeFunctions extends pulumi.ComponentResource {
       { parent: this, dependsOn: [secrets] },
     );
 
+    const jobWorkerSource = args.jobWorkerSource ?? defaultJobWorkerSource;
+    if (!jobWorkerSource) {
+      throw new Error("functions/bundle/supabase-functions.ts lists no job-worker");
+    }
+    const jobWorkerArtifact = pulumi.output(
+      resolveArtifact({
+        repositoryRoot: args.repositoryRoot ?? path.resolve(__dirname, ".."),
+        source: jobWorkerSource,
+        allowMissingPin: pulumi.runtime.isDryRun(),
+        log: (message) => pulumi.log.info(message, this),
+      }),
+    );
+    const jobWorker = new SupabaseFunctionDeployment(
+      `${name}-${jobWorkerSource.name}`,
+      {
+        projectRef: args.projectRef,
+        accessToken: args.accessToken,
+        slug: jobWorkerSource.name,
+        artifactSha256: jobWorkerArtifact.sha256,
+        artifactDirectory: jobWorkerArtifact.directory,
+        verifyJwt: jobWorkerSource.verifyJwt,
+        apiUrl: args.apiUrl,
+      },
+      { parent: this, dependsOn: [secrets] },
+    );
+
     this.artifactSha256 = deployment.artifactSha256;
+    this.jobWorkerArtifactSha256 = jobWorker.artifactSha256;
     this.gatewayUrl = pulumi.output(args.projectRef).apply(gatewayUrl);
     this.secretNames = pulumi.output(Object.keys(values).sort());
     this.registerOutputs({
       artifactSha256: this.artifactSha256,
       gatewayUrl: this.gatewayUrl,
       secretNames: this.secretNames,
+      jobWorkerArtifactSha256: this.jobWorkerArtifactSha256,
     });
   }
 }
@@ -162,6 +223,15 @@ export function edgeFunctionsArgsFromConfig(
     anthropicApiKey: config.secrets.anthropicApiKey,
     openaiApiKey: config.secrets.openaiApiKey,
     gatewayApiKeys: config.secrets.gatewayApiKeys,
+    ...(config.missingSecrets.includes("platform:slackWebhookUrl")
+      ? {}
+      : { slackWebhookUrl: config.secrets.slackWebhookUrl }),
+    cacheVersion: config.cache.cacheVersion,
+    observabilitySecrets: Object.fromEntries(
+      (["metricsToken", "otlpHeaders", "sentryDsn"] as const)
+        .filter((name) => !config.missingSecrets.includes(`platform:${name}`))
+        .map((name) => [name, config.secrets[name]]),
+    ),
     settings: {
       routes: config.llm.routes,
       prices: config.llm.prices,
@@ -169,6 +239,12 @@ export function edgeFunctionsArgsFromConfig(
       dailyCapUsd: config.budget.dailyUsd,
       responseCacheTtlSeconds: config.cache.responseTtlSeconds,
       embeddingCacheTtlSeconds: config.cache.embeddingTtlSeconds,
+      cacheMaxTemperature: config.cache.maxTemperature,
+      semanticDistanceThreshold: config.cache.semanticDistanceThreshold,
+      tierLadder: config.llm.tierLadder,
+      hardCapUsd: config.budget.hardCapUsd,
+      spendAlertFraction: config.budget.alertFraction,
+      environmentName: config.environment,
       posthogHost: config.posthog.host,
       posthogKey: config.posthog.projectKey,
       knobs: config.gateway,

@@ -1,6 +1,7 @@
 /**
  * Every secret the stack needs, with the name `StackConfig.secrets` gives it. None is ever
- * committed: each is set per stack with `pulumi config set --secret KEY --stack NAME`.
+ * committed: each is set per stack with `pulumi config set --secret KEY --stack NAME`. An
+ * `optional` one may be left unset: it is then listed in `missingSecrets` and not deployed.
  */
 export const secretKeys = [
   { name: "upstashEmail", key: "upstash:email", usedBy: "Upstash provider" },
@@ -37,9 +38,35 @@ export const secretKeys = [
   {
     name: "slackWebhookUrl",
     key: "platform:slackWebhookUrl",
-    usedBy: "GitHub secret <ENVIRONMENT>_SLACK_WEBHOOK_URL (uptime alerts)",
+    usedBy:
+      "GitHub secret <ENVIRONMENT>_SLACK_WEBHOOK_URL (uptime alerts); gateway SLACK_WEBHOOK_URL (spend alert)",
+  },
+  {
+    name: "metricsToken",
+    key: "platform:metricsToken",
+    usedBy:
+      "gateway bearer token of /metrics and the status page's data, GATEWAY_METRICS_TOKEN (optional)",
+    optional: true,
+  },
+  {
+    name: "otlpHeaders",
+    key: "platform:otlpHeaders",
+    usedBy:
+      "headers of the OTLP exports (a hosted backend's API key), OTEL_EXPORTER_OTLP_HEADERS (optional)",
+    optional: true,
+  },
+  {
+    name: "sentryDsn",
+    key: "platform:sentryDsn",
+    usedBy: "gateway error reports to Sentry, SENTRY_DSN (optional)",
+    optional: true,
   },
 ] as const;
+
+/** Whether a stack may leave a secret unset (the feature it enables is then off). */
+export function isOptionalSecret(secret: (typeof secretKeys)[number]): boolean {
+  return "optional" in secret && secret.optional;
+}
 
 /** The name of one secret in `StackConfig.secrets`. */
 export type SecretName = (typeof secretKeys)[number]["name"];

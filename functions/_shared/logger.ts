@@ -26,6 +26,11 @@ export interface LoggerOptions {
    * @default console.log / console.error
    */
   write?: (line: string, level: LogLevel) => void;
+  /**
+   * The trace id of a request by its id: a line whose fields carry `requestId` gets `traceId`
+   * too, so logs and traces of one request find each other. Absent when tracing is off.
+   */
+  traceIdOf?: (requestId: string) => string | undefined;
 }
 
 function defaultWrite(line: string, level: LogLevel): void {
@@ -47,6 +52,10 @@ export function createLogger(options: LoggerOptions): Logger {
     const record: Record<string, unknown> = { time: new Date().toISOString(), level, event };
     if (fields) {
       for (const key in fields) record[key] = serialiseError(fields[key]);
+      if (options.traceIdOf && typeof fields.requestId === "string") {
+        const traceId = options.traceIdOf(fields.requestId);
+        if (traceId !== undefined) record.traceId = traceId;
+      }
     }
     write(options.redact(JSON.stringify(record)), level);
   };

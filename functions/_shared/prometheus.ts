@@ -19,8 +19,27 @@ function formatNumber(value: number): string {
   return String(value);
 }
 
-interface Metric {
+/** One metric: its `# HELP`/`# TYPE` header and its samples, rendered together. */
+export interface Metric {
+  /** Metric name, e.g. `llm_gateway_requests_total`. */
+  readonly name: string;
+  /** Prometheus type. */
+  readonly type: "counter" | "gauge" | "histogram";
+  /** The `# HELP` and `# TYPE` lines. */
+  header(): string;
+  /**
+   * Every sample as `[sample name with labels, value]`, e.g. `['llm_gateway_cache_total{kind="response"}', 3]`:
+   * the unit that metrics shared across isolates add up.
+   */
+  samples(): [string, number][];
+  /** Header and samples in the text format. */
   render(): string;
+}
+
+function renderMetric(metric: Metric): string {
+  let text = metric.header();
+  for (const [sample, value] of metric.samples()) text += `${sample} ${formatNumber(value)}\n`;
+  return text;
 }
 
 interface Series {
@@ -30,9 +49,10 @@ interface Series {
 
 /** A monotonically increasing value per label set. */
 export class Counter implements Metric {
+  readonly type = "counter";
   private readonly series = new Map<string, Series>();
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly help: string,
   ) {}
 
@@ -49,19 +69,25 @@ export class Counter implements Metric {
     return this.series.get(formatLabels(labels))?.value ?? 0;
   }
 
+  header(): string {
+    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+  }
+
+  samples(): [string, number][] {
+    return [...this.series].map(([key, series]) => [`${this.name}${key}`, series.value]);
+  }
+
   render(): string {
-    let text = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
-    for (const [key, series] of this.series)
-      text += `${this.name}${key} ${formatNumber(series.value)}\n`;
-    return text;
+    return renderMetric(this);
   }
 }
 
 /** A value that goes up and down per label set. */
 export class Gauge implements Metric {
+  readonly type = "gauge";
   private readonly series = new Map<string, Series>();
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly help: string,
   ) {}
 
@@ -75,22 +101,28 @@ export class Gauge implements Metric {
     return this.series.get(formatLabels(labels))?.value;
   }
 
+  header(): string {
+    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;
+  }
+
+  samples(): [string, number][] {
+    return [...this.series].map(([key, series]) => [`${this.name}${key}`, series.value]);
+  }
+
   render(): string {
-    let text = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;
-    for (const [key, series] of this.series)
-      text += `${this.name}${key} ${formatNumber(series.value)}\n`;
-    return text;
+    return renderMetric(this);
   }
 }
 
 /** Cumulative buckets of observed values (Prometheus histogram), without labels. */
 export class Histogram implements Metric {
+  readonly type = "histogram";
   private readonly counts: number[];
   private sum = 0;
   private count = 0;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly help: string,
     private readonly buckets: readonly number[],
   ) {
@@ -107,16 +139,28 @@ export class Histogram implements Metric {
     }
   }
 
+  header(): string {
+    return `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+  }
+
+  samples(): [string, number][] {
+    const samples: [string, number][] = this.buckets.map((bound, index) => [
+      `${this.name}_bucket{le="${formatNumber(bound)}"}`,
+      this.counts[index] as number,
+    ]);
+    samples.push([`${this.name}_bucket{le="+Inf"}`, this.count]);
+    samples.push([`${this.name}_sum`, this.sum]);
+    samples.push([`${this.name}_count`, this.count]);
+    return samples;
+  }
+
   render(): string {
-    let text = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
-    for (let index = 0; index < this.buckets.length; index++) {
-      text += `${this.name}_bucket{le="${formatNumber(this.buckets[index] as number)}"} ${this.counts[index]}\n`;
-    }
-    text += `${this.name}_bucket{le="+Inf"} ${this.count}\n`;
-    text += `${this.name}_sum ${formatNumber(this.sum)}\n${this.name}_count ${this.count}\n`;
-    return text;
+    return renderMetric(this);
   }
 }
+
+/** A sample value in the text format (`+Inf`, `-Inf`, or the number). */
+export { formatNumber as formatSampleValue };
 
 /** Renders a set of metrics in the Prometheus text exposition format (version 0.0.4). */
 export function renderMetrics(metrics: readonly Metric[]): string {

@@ -15,6 +15,11 @@ import { readJsonBody } from "./request/read-body.ts";
 import { createRequestContext, type RequestContext } from "./request/request-context.ts";
 import type { GatewayRuntime } from "./runtime.ts";
 import { parseTraceparent } from "./telemetry/tracing.ts";
+import { withSpan } from "./telemetry/spans.ts";
+import { renderSnapshot, type MetricSnapshot } from "./telemetry/shared-metrics.ts";
+import { statusData } from "./telemetry/status-data.ts";
+import { statusPageHtml, statusPagePolicy, statusPageScript } from "./telemetry/status-page.ts";
+import { sha256Hex } from "../_shared/sha256.ts";
 
 /** Supabase mounts the function under `/functions/v1/llm-gateway`, which reaches it as `/llm-gateway/...`. */
 const mountPrefix = "/llm-gateway";
@@ -45,6 +50,13 @@ const postRoutes: ReadonlyMap<string, () => Promise<Handler>> = new Map([
     "/v1/responses",
     () => import("./pipeline/handle-responses.ts").then((module) => module.handleResponses),
   ],
+  [
+    "/v1/cache/invalidate",
+    () =>
+      import("./pipeline/handle-cache-invalidation.ts").then(
+        (module) => module.handleCacheInvalidation,
+      ),
+  ],
 ]);
 
 /** Loads the request handlers and builds the request schemas, so the first request finds them ready. */
@@ -52,6 +64,101 @@ export async function loadPostHandlers(): Promise<void> {
   await Promise.all([...postRoutes.values()].map((load) => load()));
   const { warmUpValidation } = await import("./request/request-schema.ts");
   warmUpValidation();
+}
+
+/** The observability routes: `/metrics` and `/status.json` need the metrics token when one is set. */
+const statusRoutes: ReadonlySet<string> = new Set([
+  "/metrics",
+  "/status",
+  "/status.js",
+  "/status.json",
+]);
+
+/**
+ * A 401 unless the request carries `Authorization: Bearer <GATEWAY_METRICS_TOKEN>`; undefined when
+ * it does or when no token is configured (local runs). Hashes are compared, so the comparison's
+ * time says nothing about the token.
+ */
+function checkMetricsToken(
+  request: Request,
+  token: string | undefined,
+  requestId: string,
+): Response | undefined {
+  if (token === undefined) return undefined;
+  const header = request.headers.get("authorization") ?? "";
+  const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  if (presented !== "" && sha256Hex(presented) === sha256Hex(token)) return undefined;
+  return jsonResponse(
+    401,
+    {
+      error: {
+        message: "This endpoint needs Authorization: Bearer <GATEWAY_METRICS_TOKEN>.",
+        type: "authentication_error",
+        param: null,
+        code: "invalid_metrics_token",
+      },
+    },
+    { "x-request-id": requestId, "www-authenticate": 'Bearer realm="metrics"' },
+  );
+}
+
+/** The totals of every process when the store holds them, else (or when it fails) this process's. */
+async function metricsSnapshot(runtime: GatewayRuntime): Promise<MetricSnapshot[]> {
+  const shared = runtime.observability.sharedMetrics;
+  try {
+    return await shared.snapshot();
+  } catch {
+    return shared.localSnapshot();
+  }
+}
+
+function staticResponse(body: string, contentType: string, requestId: string): Response {
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": contentType,
+      "content-security-policy": statusPagePolicy,
+      "x-content-type-options": "nosniff",
+      "x-request-id": requestId,
+      "cache-control": "no-cache",
+    },
+  });
+}
+
+function statusPage(requestId: string): Response {
+  return staticResponse(statusPageHtml, "text/html; charset=utf-8", requestId);
+}
+
+function statusScript(requestId: string): Response {
+  return staticResponse(statusPageScript, "text/javascript; charset=utf-8", requestId);
+}
+
+async function status(runtime: GatewayRuntime, requestId: string): Promise<Response> {
+  const [states, spentToday] = await Promise.all([
+    Promise.all(runtime.providerNames.map((name) => runtime.breaker.state(name))),
+    runtime.budget.spentToday().catch(() => 0),
+  ]);
+  // The snapshot writes this process's changes (and today's figures) first.
+  const snapshot = await metricsSnapshot(runtime);
+  const [costToday, avoidedToday] = await Promise.all([
+    runtime.observability.daily.today("llm_gateway_cost_usd_total").catch(() => 0),
+    runtime.observability.daily.today("llm_gateway_cost_avoided_usd_total").catch(() => 0),
+  ]);
+  const breakers: Record<string, string> = {};
+  runtime.providerNames.forEach((name, index) => (breakers[name] = states[index] as string));
+  const data = statusData(
+    snapshot,
+    {
+      spentTodayUsd: spentToday,
+      costTodayUsd: costToday,
+      avoidedTodayUsd: avoidedToday,
+      capUsd: runtime.config.dailyCapUsd,
+      breakers,
+    },
+    runtime.observability.recentErrors.list(),
+    runtime.observability.sharedMetrics.shared,
+  );
+  return jsonResponse(200, data, { "x-request-id": requestId, "cache-control": "no-store" });
 }
 
 function normalisePath(pathname: string): string {
@@ -74,9 +181,10 @@ async function health(runtime: GatewayRuntime, requestId: string): Promise<Respo
   runtime.providerNames.forEach((name, index) => {
     providers[name] = { breaker: states[index] as string };
   });
-  const degraded = !reachable || states.some((state) => state !== "closed");
+  const degraded = !reachable || states.some((state) => state === "open");
+  // 503 lets an uptime check or a load balancer see the degradation without parsing the body.
   return jsonResponse(
-    200,
+    degraded ? 503 : 200,
     {
       status: degraded ? "degraded" : "ok",
       providers,
@@ -92,7 +200,7 @@ async function metrics(runtime: GatewayRuntime, requestId: string): Promise<Resp
     ...runtime.providerNames.map((name) => runtime.breaker.state(name)),
     runtime.budget.spentToday().catch(() => undefined),
   ]);
-  return new Response(runtime.metrics.render(), {
+  return new Response(renderSnapshot(await metricsSnapshot(runtime)), {
     status: 200,
     headers: {
       "content-type": prometheusContentType,
@@ -137,14 +245,19 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
   return async (request: Request): Promise<Response> => {
     const requestId = requestIdOf(request);
     const path = normalisePath(new URL(request.url).pathname);
-    if (path === "/health" || path === "/metrics" || path === "/v1/models") {
+    if (path === "/health" || path === "/v1/models" || statusRoutes.has(path)) {
       if (request.method !== "GET" && request.method !== "HEAD") {
         return errorResponse(new MethodNotAllowedError(request.method, path, "GET"), {
           "x-request-id": requestId,
         });
       }
       if (path === "/v1/models") return models(runtime, request, requestId);
-      return path === "/health" ? health(runtime, requestId) : metrics(runtime, requestId);
+      if (path === "/health") return health(runtime, requestId);
+      if (path === "/status") return statusPage(requestId);
+      if (path === "/status.js") return statusScript(requestId);
+      const denied = checkMetricsToken(request, runtime.config.metricsToken, requestId);
+      if (denied) return denied;
+      return path === "/metrics" ? metrics(runtime, requestId) : status(runtime, requestId);
     }
     const loadHandler = postRoutes.get(path);
     if (!loadHandler) {
@@ -162,6 +275,7 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
       "server",
       runtime.tracer.enabled ? parseTraceparent(request.headers.get("traceparent")) : undefined,
     );
+    if (runtime.tracer.enabled) runtime.observability.traces.set(requestId, span.traceId);
     const context = createRequestContext(
       runtime,
       requestId,
@@ -192,13 +306,13 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
       const caller = identifyCaller(request, runtime.apiKeyHashes);
       context.caller = caller;
       if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
-      const body = await readJsonBody(request, {
-        maxBytes: config.maxBodyBytes,
-        timeoutMs: config.bodyTimeoutMs,
-      });
+      const body = await withSpan(runtime.tracer, "Parse", span, () =>
+        readJsonBody(request, { maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
+      );
       const handler = await loadHandler();
       const response = await handler(runtime, request, body, context, caller);
       if (!context.deferred) context.complete(response.status);
+      runtime.observability.sharedMetrics.touch();
       return response;
     } catch (caught) {
       const error = toClientError(caught, runtime, context);
@@ -208,6 +322,16 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
         "x-llm-attempts": String(context.outcome.attempts),
       });
       context.complete(error.status, error.message);
+      runtime.observability.sharedMetrics.touch();
+      if (error.status >= 500) {
+        runtime.observability.recentErrors.add({
+          time: new Date().toISOString(),
+          route: path,
+          status: error.status,
+          message: runtime.redact(error.message),
+          requestId,
+        });
+      }
       return response;
     }
   };
@@ -236,6 +360,13 @@ function toClientError(
   if (isGatewayError(caught)) return caught;
   if (isAttemptAbortedError(caught)) return new ClientClosedRequestError();
   runtime.logger.error("internal_error", { requestId: context.requestId, error: caught });
+  runtime.observability.errors.capture(caught, {
+    requestId: context.requestId,
+    route: context.route,
+    traceId: context.span.traceId || undefined,
+    spanId: context.span.spanId || undefined,
+    tags: { kind: "internal" },
+  });
   context.span.setAttribute("error.type", caught instanceof Error ? caught.name : "unknown");
   return new InternalGatewayError();
 }

@@ -29,7 +29,16 @@ describe("loadGatewayConfig", () => {
       rateLimitPerMinute: undefined,
       posthogHost: "https://us.i.posthog.com",
     });
-    expect([...config.routing.tiers.keys()]).toEqual(["default", "fast", "smart", "embedding"]);
+    expect([...config.routing.tiers.keys()]).toEqual([
+      "default",
+      "fast",
+      "smart",
+      "t0",
+      "t1",
+      "t2",
+      "t3",
+      "embedding",
+    ]);
   });
 
   it("accepts tiers as lists or with the expensive flag", async () => {

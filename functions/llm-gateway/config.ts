@@ -50,8 +50,26 @@ export interface GatewayConfig {
   prices: PriceTable;
   /** `LLM_DAILY_CAP_USD`; no cap when undefined. */
   dailyCapUsd: number | undefined;
-  /** `LLM_CACHE_TTL_S`. @default 3600 */
+  /** `LLM_CACHE_TTL_S`: exact and semantic chat caches, at most 30 days. @default 3600 */
   cacheTtlSeconds: number;
+  /** `LLM_CACHE_MAX_TEMPERATURE`: cacheable up to this temperature (or with a seed). @default 0.3 */
+  cacheMaxTemperature: number;
+  /** `LLM_CACHE_VERSION`: namespace of the chat caches (the deployed artifact). @default "local" */
+  cacheVersion: string;
+  /** `LLM_SEMANTIC_DISTANCE_THRESHOLD`: largest cosine distance served. @default 0.12 */
+  semanticDistanceThreshold: number;
+  /** `DATABASE_URL`, else `SUPABASE_DB_URL`; semantic cache and ledger off when undefined. */
+  databaseUrl: string | undefined;
+  /** `GATEWAY_ENVIRONMENT`: the stack, for the ledger and the spend alert. @default "local" */
+  environmentName: string;
+  /** `LLM_TIER_LADDER`: tiers of `tier:auto`, cheapest first. @default ["t0","t1","t2","t3"] */
+  tierLadder: readonly string[];
+  /** `LLM_HARD_CAP_USD`: cheap tiers serve past the daily cap until this; undefined: the cap is hard. */
+  hardCapUsd: number | undefined;
+  /** `LLM_SPEND_ALERT_FRACTION` of the cap that triggers the Slack alert. @default 0.8 */
+  spendAlertFraction: number;
+  /** `SLACK_WEBHOOK_URL` of the spend alert; none when undefined. */
+  slackWebhookUrl: string | undefined;
   /** `EMBEDDING_CACHE_TTL_S`. @default 604800 */
   embeddingCacheTtlSeconds: number;
   /** `LLM_ATTEMPT_TIMEOUT_MS`: bound on one attempt (to the first chunk when streaming). @default 30000 */
@@ -96,6 +114,24 @@ export interface GatewayConfig {
   otlpEndpoint: string | undefined;
   /** `OTEL_SERVICE_NAME`. @default "llm-gateway" */
   serviceName: string;
+  /** `OTEL_EXPORTER_OTLP_HEADERS`, parsed: sent with every OTLP export (a secret). */
+  otlpHeaders: Record<string, string>;
+  /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: full traces URL. */
+  otlpTracesEndpoint: string | undefined;
+  /** `OTEL_TRACES_SAMPLER`. @default "parentbased_always_on" */
+  tracesSampler: string;
+  /** `OTEL_TRACES_SAMPLER_ARG`. @default 1 */
+  tracesSamplerArgument: number;
+  /** `OTEL_METRICS_EXPORTER`. @default "none" */
+  metricsExporter: string;
+  /** `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`: full metrics URL. */
+  otlpMetricsEndpoint: string | undefined;
+  /** `GATEWAY_METRICS_TOKEN`: bearer token of /metrics and /status.json. */
+  metricsToken: string | undefined;
+  /** `GATEWAY_METRICS_FLUSH_MS`. @default 2000 */
+  metricsFlushMs: number;
+  /** `SENTRY_DSN`: error tracking when set. */
+  sentryDsn: string | undefined;
   /** `POSTHOG_KEY`; analytics are off when unset. */
   posthogKey: string | undefined;
   /** `POSTHOG_HOST`. @default "https://us.i.posthog.com" */
@@ -188,6 +224,28 @@ function deepestIssue(issues: readonly z.core.$ZodIssue[]): {
 }
 
 /**
+ * `OTEL_EXPORTER_OTLP_HEADERS` as the OpenTelemetry spec writes it: `key=value` pairs separated by
+ * commas, values URL-encoded (W3C baggage format). Malformed pairs are skipped, as the spec says.
+ */
+export function parseOtlpHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (value === undefined) return headers;
+  for (const pair of value.split(",")) {
+    const separator = pair.indexOf("=");
+    if (separator <= 0) continue;
+    const key = pair.slice(0, separator).trim();
+    const raw = pair.slice(separator + 1).trim();
+    if (key === "" || raw === "") continue;
+    try {
+      headers[key] = decodeURIComponent(raw);
+    } catch {
+      headers[key] = raw;
+    }
+  }
+  return headers;
+}
+
+/**
  * Parses and validates the environment against environment/contract.ts. Asynchronous because zod
  * (~2.5 ms of module evaluation under Deno, on every cold start) is imported only when
  * `LLM_ROUTES` or `LLM_PRICES` is set; every other variable is checked without it, by the same
@@ -251,6 +309,17 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     prices: buildPriceTable(json(environment, variables.prices.name, schemas?.pricesSchema)),
     dailyCapUsd: optional(environment, variables.dailyCapUsd),
     cacheTtlSeconds: withDefault(environment, variables.cacheTtlSeconds),
+    cacheMaxTemperature: withDefault(environment, variables.cacheMaxTemperature),
+    cacheVersion: withDefault(environment, variables.cacheVersion),
+    semanticDistanceThreshold: withDefault(environment, variables.semanticDistanceThreshold),
+    databaseUrl:
+      optional(environment, variables.databaseUrl) ??
+      optional(environment, variables.supabaseDatabaseUrl),
+    environmentName: withDefault(environment, variables.environmentName),
+    tierLadder: withDefault(environment, variables.tierLadder),
+    hardCapUsd: optional(environment, variables.hardCapUsd),
+    spendAlertFraction: withDefault(environment, variables.spendAlertFraction),
+    slackWebhookUrl: optional(environment, variables.slackWebhookUrl),
     embeddingCacheTtlSeconds: withDefault(environment, variables.embeddingCacheTtlSeconds),
     attemptTimeoutMs: withDefault(environment, variables.attemptTimeoutMs),
     requestDeadlineMs: withDefault(environment, variables.requestDeadlineMs),
@@ -273,6 +342,15 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     redisUrl: optional(environment, variables.redisUrl),
     otlpEndpoint: optional(environment, variables.otlpEndpoint),
     serviceName: withDefault(environment, variables.serviceName),
+    otlpHeaders: parseOtlpHeaders(optional(environment, variables.otlpHeaders)),
+    otlpTracesEndpoint: optional(environment, variables.otlpTracesEndpoint),
+    tracesSampler: withDefault(environment, variables.tracesSampler),
+    tracesSamplerArgument: withDefault(environment, variables.tracesSamplerArgument),
+    metricsExporter: withDefault(environment, variables.metricsExporter),
+    otlpMetricsEndpoint: optional(environment, variables.otlpMetricsEndpoint),
+    metricsToken: optional(environment, variables.metricsToken),
+    metricsFlushMs: withDefault(environment, variables.metricsFlushMs),
+    sentryDsn: optional(environment, variables.sentryDsn),
     posthogKey: optional(environment, variables.posthogKey),
     posthogHost: withDefault(environment, variables.posthogHost),
     analyticsSalt: optional(environment, variables.analyticsSalt),
@@ -288,6 +366,11 @@ export function secretValues(config: GatewayConfig): string[] {
     ...[...config.compatibleProviders.values()].map((provider) => provider.apiKey),
     config.upstashToken,
     config.redisUrl,
+    config.databaseUrl,
+    config.slackWebhookUrl,
     ...config.apiKeys,
+    ...Object.values(config.otlpHeaders),
+    config.metricsToken,
+    config.sentryDsn,
   ].filter((value): value is string => value !== undefined);
 }

@@ -105,6 +105,11 @@ const shutdown = (): void => {
   setTimeout(exit, 5000);
   void server
     .shutdown()
+    // Cache stores, ledger rows and the spend alert started before the signal still land.
+    .then(() => runtime.background.drain(3000))
+    .then(() => runtime.ledger?.flush())
+    .then(() => runtime.database?.close())
+    .then(() => runtime.observability.close())
     .then(() => runtime.store.close())
     .finally(exit);
 };

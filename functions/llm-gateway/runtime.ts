@@ -9,7 +9,12 @@ import { Budget } from "./spend/budget.ts";
 import { secretValues, type GatewayConfig } from "./config.ts";
 import { gatewayEnvironment } from "./environment/contract.ts";
 import type { ExecutorDependencies } from "./resilience/execute-candidates.ts";
-import { GatewayMetrics } from "./telemetry/gateway-metrics.ts";
+import { CostLayerMetrics } from "./spend/cost-ledger.ts";
+import type { DatabaseClient } from "../_shared/database/database-client.ts";
+import type { SemanticCacheStore } from "../_shared/database/semantic-cache-store.ts";
+import type { RequestLedger } from "../_shared/database/request-ledger.ts";
+import { createBackgroundTasks, type BackgroundTasks } from "./pipeline/background-tasks.ts";
+import { SpendAlert } from "./spend/spend-alert.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
 import { OpenAiProvider } from "./providers/openai.ts";
 import type { ChatProvider, EmbeddingProvider } from "./providers/provider.ts";
@@ -17,7 +22,14 @@ import { RateLimiter } from "./request/rate-limit.ts";
 import type { ProviderName } from "./resilience/routing.ts";
 import { SingleFlight } from "./cache/single-flight.ts";
 import { noopAnalytics, PostHogAnalytics, type Analytics } from "./telemetry/analytics.ts";
-import { noopTracer, OtlpTracer, type Tracer } from "./telemetry/tracing.ts";
+import type { Tracer } from "./telemetry/tracing.ts";
+import {
+  createObservability,
+  createTracer,
+  TraceIndex,
+  type Observability,
+  type ObservabilityOverrides,
+} from "./telemetry/observability.ts";
 
 /** Everything a request handler needs, built once per process. */
 export interface GatewayRuntime {
@@ -25,12 +37,14 @@ export interface GatewayRuntime {
   config: GatewayConfig;
   /** Cache, budget, breaker and rate-limit state. */
   store: Store;
+  /** Shared metrics, daily figures, recent errors, error reports, trace ids of log lines. */
+  observability: Observability;
   /** Per-provider circuit breaker. */
   breaker: SharedBreaker;
   /** Daily spend cap. */
   budget: Budget;
-  /** Prometheus metrics of this process. */
-  metrics: GatewayMetrics;
+  /** Prometheus metrics of this process, the cost layer's included. */
+  metrics: CostLayerMetrics;
   /** Redacting JSON-lines logger. */
   logger: Logger;
   /** The logger's redactor, applied to client-facing error messages too. */
@@ -55,6 +69,14 @@ export interface GatewayRuntime {
   embeddingFlights: SingleFlight<StoredAnswer>;
   /** SHA-256 of each `GATEWAY_API_KEYS` entry. */
   apiKeyHashes: ReadonlySet<string>;
+  /** Work that finishes after the response: `EdgeRuntime.waitUntil` on Supabase, tracked locally. */
+  background: BackgroundTasks;
+  /** The guarded Postgres pool, when `DATABASE_URL` (or `SUPABASE_DB_URL`) is set. */
+  database: DatabaseClient | undefined;
+  /** The semantic cache, when a database is configured. */
+  semanticCache: SemanticCacheStore | undefined;
+  /** The cost ledger writer, when a database is configured. */
+  ledger: RequestLedger | undefined;
 }
 
 /** Overrides for tests and embedding: a ready store, a log sink. */
@@ -63,6 +85,24 @@ export interface RuntimeOverrides {
   store?: Store;
   /** Receives log lines instead of stdout/stderr. */
   writeLog?: (line: string, level: LogLevel) => void;
+  /** Timer seams of the metrics writes. */
+  observability?: ObservabilityOverrides;
+  /** Runs work past the response; the default uses `EdgeRuntime.waitUntil` where it exists. */
+  background?: BackgroundTasks;
+}
+
+/** The database layer's constructors, imported on demand (see createRuntime). */
+async function loadDatabaseModules() {
+  const [client, semanticCache, ledger] = await Promise.all([
+    import("../_shared/database/database-client.ts"),
+    import("../_shared/database/semantic-cache-store.ts"),
+    import("../_shared/database/request-ledger.ts"),
+  ]);
+  return {
+    createDatabaseClient: client.createDatabaseClient,
+    createSemanticCacheStore: semanticCache.createSemanticCacheStore,
+    createRequestLedger: ledger.createRequestLedger,
+  };
 }
 
 /** Builds the runtime from a parsed config. */
@@ -71,12 +111,17 @@ export async function createRuntime(
   overrides: RuntimeOverrides = {},
 ): Promise<GatewayRuntime> {
   const redact = createRedactor(secretValues(config));
+  const traces = new TraceIndex();
   const logger = createLogger({
     level: config.logLevel,
     redact,
+    ...(config.otlpEndpoint || config.otlpTracesEndpoint
+      ? { traceIdOf: (requestId: string) => traces.get(requestId) }
+      : {}),
     ...(overrides.writeLog ? { write: overrides.writeLog } : {}),
   });
-  const metrics = new GatewayMetrics();
+  const metrics = new CostLayerMetrics();
+  const background = overrides.background ?? createBackgroundTasks();
   const store =
     overrides.store ??
     (await createStore({
@@ -96,10 +141,44 @@ export async function createRuntime(
     probeTimeoutMs: config.attemptTimeoutMs + 1000,
     onState: (provider, state) => metrics.setBreakerState(provider, state),
   });
+  const spendAlert =
+    config.dailyCapUsd !== undefined && config.slackWebhookUrl !== undefined
+      ? new SpendAlert({
+          store,
+          capUsd: config.dailyCapUsd,
+          fraction: config.spendAlertFraction,
+          webhookUrl: config.slackWebhookUrl,
+          environment: config.environmentName,
+          background: (task) => background.run(task),
+          logger,
+        })
+      : undefined;
   const budget = new Budget(store, {
     capUsd: config.dailyCapUsd,
-    onTotal: (total) => metrics.budgetSpent.set({}, total),
+    hardCapUsd: config.hardCapUsd,
+    onTotal: (total) => {
+      metrics.budgetSpent.set({}, total);
+      spendAlert?.observe(total);
+    },
   });
+  // Connecting is lazy: an unreachable database costs nothing until the first cacheable request,
+  // and its outage is logged once (database_unavailable), not per request.
+  // The database layer (postgres.js, which require()s Node built-ins) is loaded only when a
+  // database is configured, in its own bundle chunk: the start path of a gateway without one
+  // never parses it.
+  const databaseModules =
+    config.databaseUrl === undefined ? undefined : await loadDatabaseModules();
+  const database =
+    config.databaseUrl === undefined || databaseModules === undefined
+      ? undefined
+      : databaseModules.createDatabaseClient({
+          url: config.databaseUrl,
+          log: logger,
+          // One connection, on which postgres.js pipelines the isolate's few small queries. PGlite
+          // (npm start, tests) runs one session behind its socket: the messages of two
+          // connections would interleave there ("bind message supplies 10 parameters").
+          maxConnections: 1,
+        });
   const limits = {
     maxResponseBytes: config.maxResponseBytes,
     maxEventBytes: config.maxEventBytes,
@@ -139,13 +218,16 @@ export async function createRuntime(
   }
   const providerNames = [...chatProviders.keys()];
   for (const provider of providerNames) metrics.setBreakerState(provider, "closed");
-  const tracer: Tracer = config.otlpEndpoint
-    ? new OtlpTracer({
-        endpoint: config.otlpEndpoint,
-        serviceName: config.serviceName,
-        onError: (error) => logger.debug("otlp_export_failed", { error }),
-      })
-    : noopTracer;
+  const tracer: Tracer = createTracer(config, logger);
+  const observability = createObservability(
+    config,
+    store,
+    metrics,
+    logger,
+    redact,
+    traces,
+    overrides.observability,
+  );
   const analytics: Analytics = config.posthogKey
     ? new PostHogAnalytics({
         apiKey: config.posthogKey,
@@ -165,9 +247,17 @@ export async function createRuntime(
     maxRetries: config.maxRetries,
     retryBaseMs: config.retryBaseMs,
     requestDeadlineMs: config.requestDeadlineMs,
+    reportError: (error, scope) =>
+      observability.errors.capture(error, {
+        requestId: scope.requestId,
+        traceId: scope.span?.traceId,
+        spanId: scope.span?.spanId,
+        tags: { kind: "translation" },
+      }),
   };
   return {
     config,
+    observability,
     executor,
     store,
     breaker,
@@ -187,5 +277,22 @@ export async function createRuntime(
     responseFlights: new SingleFlight(),
     embeddingFlights: new SingleFlight(),
     apiKeyHashes: new Set(config.apiKeys.map((key) => sha256Hex(key))),
+    background,
+    database,
+    semanticCache:
+      database === undefined || databaseModules === undefined
+        ? undefined
+        : databaseModules.createSemanticCacheStore({
+            database,
+            distanceThreshold: config.semanticDistanceThreshold,
+          }),
+    ledger:
+      database === undefined || databaseModules === undefined
+        ? undefined
+        : databaseModules.createRequestLedger({
+            database,
+            environment: config.environmentName,
+            onDropped: (count) => logger.debug("ledger_rows_dropped", { count }),
+          }),
   };
 }

@@ -11,6 +11,8 @@ import {
 } from "../../functions/llm-gateway/environment/contract";
 import {
   serializeValue,
+  type RuleValue,
+  type ValueRule,
   type VariableDefinition,
 } from "../../functions/llm-gateway/environment/rules";
 
@@ -31,6 +33,18 @@ export interface GatewaySettings {
   responseCacheTtlSeconds: number;
   /** `platform:cache.embeddingTtlSeconds` (`EMBEDDING_CACHE_TTL_S`). */
   embeddingCacheTtlSeconds: number;
+  /** `platform:cache.maxTemperature` (`LLM_CACHE_MAX_TEMPERATURE`). @default 0.3 */
+  cacheMaxTemperature?: number;
+  /** `platform:cache.semanticDistanceThreshold` (`LLM_SEMANTIC_DISTANCE_THRESHOLD`). @default 0.12 */
+  semanticDistanceThreshold?: number;
+  /** `platform:llm.tierLadder` (`LLM_TIER_LADDER`), cheapest first. @default the gateway's t0-t3 */
+  tierLadder?: readonly string[];
+  /** `platform:budget.hardCapUsd` (`LLM_HARD_CAP_USD`); unset: the daily cap is hard. */
+  hardCapUsd?: number;
+  /** `platform:budget.alertFraction` (`LLM_SPEND_ALERT_FRACTION`). @default 0.8 */
+  spendAlertFraction?: number;
+  /** `platform:environment` (`GATEWAY_ENVIRONMENT`), named in the ledger and the spend alert. */
+  environmentName?: string;
   /** `platform:posthog.host` (`POSTHOG_HOST`). */
   posthogHost: string;
   /** `platform:posthog.projectKey` (`POSTHOG_KEY`, a public ingest key). */
@@ -75,6 +89,14 @@ export function gatewayKnobsEnvironment(knobs: GatewayKnobs): Record<string, str
   return environment;
 }
 
+/** `{ NAME: text }` for a value that is set, `{}` for one left to the gateway's default. */
+function optionalEntry<Rule extends ValueRule>(
+  variable: VariableDefinition<Rule>,
+  value: RuleValue<Rule> | undefined,
+): Record<string, string> {
+  return value === undefined ? {} : { [variable.name]: serializeValue(variable, value) };
+}
+
 /** The settings as environment variables (all strings, JSON where structured). */
 export function gatewaySettingsEnvironment(settings: GatewaySettings): Record<string, string> {
   return {
@@ -92,6 +114,15 @@ export function gatewaySettingsEnvironment(settings: GatewaySettings): Record<st
       variables.embeddingCacheTtlSeconds,
       settings.embeddingCacheTtlSeconds,
     ),
+    ...optionalEntry(variables.cacheMaxTemperature, settings.cacheMaxTemperature),
+    ...optionalEntry(variables.semanticDistanceThreshold, settings.semanticDistanceThreshold),
+    ...optionalEntry(
+      variables.tierLadder,
+      settings.tierLadder === undefined ? undefined : [...settings.tierLadder],
+    ),
+    ...optionalEntry(variables.hardCapUsd, settings.hardCapUsd),
+    ...optionalEntry(variables.spendAlertFraction, settings.spendAlertFraction),
+    ...optionalEntry(variables.environmentName, settings.environmentName),
     [variables.posthogHost.name]: serializeValue(variables.posthogHost, settings.posthogHost),
     [variables.posthogKey.name]: serializeValue(variables.posthogKey, settings.posthogKey),
     ...gatewayKnobsEnvironment(settings.knobs ?? {}),

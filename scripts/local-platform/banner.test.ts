@@ -59,4 +59,18 @@ describe("renderBanner", () => {
   it("leaves the simulator out when no provider is simulated", () => {
     expect(renderBanner({ ...input, simulatorUrl: undefined })).not.toContain("provider simulator");
   });
+
+  it("shows a question and its paraphrase for the semantic cache when a database runs", () => {
+    const banner = renderBanner({ ...input, database: "pglite" });
+
+    expect([
+      banner.includes("How do I reset my password?"),
+      banner.includes("how can I reset my password"),
+      banner.includes("x-llm-cache: semantic"),
+    ]).toEqual([true, true, true]);
+  });
+
+  it("leaves the paraphrase out when the semantic cache is off", () => {
+    expect(renderBanner({ ...input, database: "off" })).not.toContain("semantic cache (the");
+  });
 });

@@ -24,6 +24,12 @@ export interface BannerInput {
   requiresApiKey: boolean;
   /** Settings the platform was started with. */
   settings: Pick<LocalPlatformSettings, "simulatedProviders" | "realProviders" | "store">;
+  /**
+   * Where the semantic cache and the cost ledger live: `pglite` (started by `npm start`), `url`
+   * (`DATABASE_URL` from the environment), or off.
+   * @default "off"
+   */
+  database?: "pglite" | "url" | "off";
 }
 
 const storeDescriptions: Record<StoreKind, string> = {
@@ -46,6 +52,40 @@ function describeProviders(input: BannerInput): string[] {
   ];
 }
 
+function describeDatabase(input: BannerInput): string[] {
+  switch (input.database ?? "off") {
+    case "pglite":
+      return [
+        "Semantic cache and cost ledger: PGlite + pgvector in memory (set DATABASE_URL to use Postgres)",
+      ];
+    case "url":
+      return ["Semantic cache and cost ledger: Postgres at DATABASE_URL"];
+    default:
+      return ["Semantic cache and cost ledger: off"];
+  }
+}
+
+/** A question and its paraphrase: the second answer comes from the semantic cache. */
+function semanticCacheExample(input: BannerInput): string[] {
+  if ((input.database ?? "off") === "off") return [];
+  const ask = (content: string): string[] => [
+    `  curl -si ${input.gatewayUrl}/v1/chat/completions \\`,
+    "    -H 'Content-Type: application/json' \\",
+    ...(input.requiresApiKey ? [`    -H "Authorization: Bearer $GATEWAY_API_KEY" \\`] : []),
+    `    -d '${JSON.stringify({
+      model: input.exampleModel,
+      temperature: 0,
+      messages: [{ role: "user", content }],
+    })}' | grep -i '^x-llm-cache'`,
+  ];
+  return [
+    "A paraphrase served from the semantic cache (the second answer says x-llm-cache: semantic):",
+    ...ask("How do I reset my password?"),
+    ...ask("how can I reset my password"),
+    "",
+  ];
+}
+
 /** Renders the banner as lines of plain text. */
 export function renderBanner(input: BannerInput): string {
   const apiKey = input.requiresApiKey ? "$GATEWAY_API_KEY" : "local";
@@ -58,6 +98,7 @@ export function renderBanner(input: BannerInput): string {
     READY_LINE,
     "",
     `  LLM gateway        ${input.gatewayUrl}  (OpenAI-compatible API at ${input.gatewayUrl}/v1)`,
+    `  status page        ${input.gatewayUrl}/status  (live metrics, breakers, recent errors)`,
     `  edge-cache Worker  ${input.edgeCacheUrl}  (GET /definitions/<name>)`,
     ...(input.simulatorUrl === undefined ? [] : [`  provider simulator ${input.simulatorUrl}`]),
     "",
@@ -65,6 +106,7 @@ export function renderBanner(input: BannerInput): string {
     ...describeProviders(input),
     `Store: ${storeDescriptions[input.settings.store]}`,
     `Definitions: ${input.definitionNames.join(", ")}`,
+    ...describeDatabase(input),
     "",
     "Chat completion with curl:",
     `  curl -s ${input.gatewayUrl}/v1/chat/completions \\`,
@@ -72,6 +114,7 @@ export function renderBanner(input: BannerInput): string {
     ...(input.requiresApiKey ? [`    -H "Authorization: Bearer $GATEWAY_API_KEY" \\`] : []),
     `    -d '${body}'`,
     "",
+    ...semanticCacheExample(input),
     "A definition through the edge cache:",
     `  curl -si ${input.edgeCacheUrl}/definitions/${firstDefinition}`,
     "",

@@ -92,7 +92,8 @@ async function isHealthy(url: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
     await response.body?.cancel();
-    return response.status === 200;
+    // 503 is a degraded gateway (a breaker open, the store down): up all the same.
+    return response.status === 200 || response.status === 503;
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import type { LocalEdgeCache } from "../../functions/edge-cache/local-edge-cache
 import { startProviderSimulator } from "../provider-simulator/index";
 import type { ProviderSimulator } from "../provider-simulator/index";
 import { renderBanner } from "./banner";
+import { startLocalDatabase, type LocalDatabase } from "./database";
 import { startGatewayProcess } from "./gateway-process";
 import type { GatewayProcess } from "./gateway-process";
 import { LocalPlatformError } from "./local-platform-error";
@@ -57,8 +58,10 @@ function gatewayEnvironment(
   environment: NodeJS.ProcessEnv,
   settings: LocalPlatformSettings,
   simulator: ProviderSimulator | undefined,
+  database: LocalDatabase | undefined,
 ): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...environment };
+  if (database !== undefined) result.DATABASE_URL = database.url;
   if (simulator !== undefined) {
     if (settings.simulatedProviders.includes("openai")) {
       result.OPENAI_API_KEY = SIMULATED_API_KEY;
@@ -74,6 +77,10 @@ function gatewayEnvironment(
     }
   }
   return result;
+}
+
+function hasDatabaseUrl(environment: NodeJS.ProcessEnv): boolean {
+  return (environment.DATABASE_URL ?? "").trim() !== "";
 }
 
 /**
@@ -100,6 +107,7 @@ export async function startLocalPlatform(
   let simulator: ProviderSimulator | undefined;
   let edgeCache: LocalEdgeCache | undefined;
   let gateway: GatewayProcess | undefined;
+  let database: LocalDatabase | undefined;
   let stopping = false;
 
   const stopStarted = async () => {
@@ -108,6 +116,7 @@ export async function startLocalPlatform(
     await gateway?.stop();
     await edgeCache?.close();
     await simulator?.close();
+    await database?.stop();
   };
 
   try {
@@ -125,9 +134,15 @@ export async function startLocalPlatform(
       definitions,
     });
     options.signal?.throwIfAborted();
+    // The semantic cache and the cost ledger: PGlite + pgvector in memory, with the migrations
+    // applied, unless DATABASE_URL names a database already.
+    if (!hasDatabaseUrl(environment)) {
+      database = await startLocalDatabase({ port: 0 });
+      options.signal?.throwIfAborted();
+    }
     gateway = await startGatewayProcess({
       entry: options.gatewayEntry,
-      environment: gatewayEnvironment(environment, settings, simulator),
+      environment: gatewayEnvironment(environment, settings, simulator, database),
       host: settings.host,
       port: gatewayPort,
       readyTimeoutMs: options.gatewayReadyTimeoutMs,
@@ -164,6 +179,7 @@ export async function startLocalPlatform(
       definitionNames: Object.keys(definitions),
       exampleModel: settings.exampleModel,
       requiresApiKey: (environment.GATEWAY_API_KEYS ?? "").trim() !== "",
+      database: database !== undefined ? "pglite" : "url",
       settings,
     }),
     unexpectedExit,

@@ -1,3 +1,4 @@
+import { contentWords, similarityEmbedding } from "../../functions/_shared/similarity-embedding";
 import {
   answerWords,
   embeddingVector,
@@ -273,7 +274,10 @@ function embeddingInputs(input: unknown): string[] | undefined {
   return undefined;
 }
 
-/** `POST /v1/embeddings`: deterministic unit vectors, as float arrays or base64 float32. */
+/**
+ * `POST /v1/embeddings`: deterministic unit vectors that keep paraphrases close
+ * (functions/_shared/similarity-embedding.ts), as float arrays or base64 float32.
+ */
 export function openaiEmbeddings(requestBody: unknown): PlannedResponse {
   const parsed = openaiBody(requestBody);
   if ("error" in parsed) return parsed.error;
@@ -308,7 +312,13 @@ export function openaiEmbeddings(requestBody: unknown): PlannedResponse {
     body: {
       object: "list",
       data: inputs.map((input, index) => {
-        const vector = embeddingVector(`${body.model}\n${input}`, dimensions);
+        // Similarity-preserving (hashed content words, trigrams and word pairs), so paraphrases
+        // land within the semantic cache's threshold as a real model's embeddings would.
+        // Text without content words ("a") would all map to one vector: hashed instead.
+        const vector =
+          contentWords(input).length > 0
+            ? similarityEmbedding(input, { dimensions })
+            : embeddingVector(`${body.model}\n${input}`, dimensions);
         return { object: "embedding", index, embedding: base64 ? vectorToBase64(vector) : vector };
       }),
       model: body.model,

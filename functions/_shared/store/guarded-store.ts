@@ -41,6 +41,10 @@ export interface GuardedStoreOptions {
  */
 export class GuardedStore implements Store {
   readonly kind;
+  /** Present when the inner store has it. */
+  readonly incrementFields?: (key: string, amounts: ReadonlyMap<string, number>) => Promise<void>;
+  /** Present when the inner store has it. */
+  readonly getFields?: (key: string) => Promise<Record<string, string>>;
   private coolingDownUntil = 0;
 
   constructor(
@@ -48,6 +52,13 @@ export class GuardedStore implements Store {
     private readonly options: GuardedStoreOptions,
   ) {
     this.kind = inner.kind;
+    if (inner.incrementFields && inner.getFields) {
+      const incrementFields = inner.incrementFields.bind(inner);
+      const getFields = inner.getFields.bind(inner);
+      this.incrementFields = (key, amounts) =>
+        this.guard("increment_fields", () => incrementFields(key, amounts));
+      this.getFields = (key) => this.guard("get_fields", () => getFields(key));
+    }
   }
 
   private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {

@@ -1,5 +1,7 @@
 import { createClient } from "redis";
 import {
+  incrementFieldsArguments,
+  incrementFieldsScript,
   incrementScript,
   incrementWithinLimitScript,
   type LimitedIncrement,
@@ -109,6 +111,23 @@ export class RedisStore implements Store {
       ],
     });
     return toLimitedIncrement(reply);
+  }
+
+  async incrementFields(key: string, amounts: ReadonlyMap<string, number>): Promise<void> {
+    this.ready();
+    if (amounts.size === 0) return;
+    await this.client.eval(incrementFieldsScript, {
+      keys: [key],
+      arguments: incrementFieldsArguments(amounts),
+    });
+  }
+
+  async getFields(key: string): Promise<Record<string, string>> {
+    this.ready();
+    const reply = (await this.client.hGetAll(key)) as Record<string, unknown>;
+    const fields: Record<string, string> = {};
+    for (const field of Object.keys(reply)) fields[field] = String(reply[field]);
+    return fields;
   }
 
   async ping(): Promise<void> {

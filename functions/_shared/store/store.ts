@@ -48,6 +48,13 @@ export interface Store {
     limit: number,
     ttlSeconds?: number,
   ): Promise<LimitedIncrement>;
+  /**
+   * Adds each amount to its field of the hash `key` (Redis `HINCRBYFLOAT`), all in one round trip
+   * and all or none. Remote stores only: a store without it keeps metrics per process.
+   */
+  incrementFields?(key: string, amounts: ReadonlyMap<string, number>): Promise<void>;
+  /** Every field of the hash `key` (Redis `HGETALL`); empty when missing. With {@link Store.incrementFields}. */
+  getFields?(key: string): Promise<Record<string, string>>;
   /** Round trip to the backend; rejects when it is unreachable. */
   ping(): Promise<void>;
   /** Releases connections. */
@@ -77,3 +84,18 @@ if ARGV[2] ~= '' and redis.call('TTL', KEYS[1]) < 0 then
 end
 return tostring(total)
 `;
+
+/** Lua for {@link Store.incrementFields}: ARGV holds field, amount pairs; a script runs atomically. */
+export const incrementFieldsScript = `
+for index = 1, #ARGV, 2 do
+  redis.call('HINCRBYFLOAT', KEYS[1], ARGV[index], ARGV[index + 1])
+end
+return #ARGV / 2
+`;
+
+/** The ARGV of {@link incrementFieldsScript}. */
+export function incrementFieldsArguments(amounts: ReadonlyMap<string, number>): string[] {
+  const values: string[] = [];
+  for (const [field, amount] of amounts) values.push(field, String(amount));
+  return values;
+}

@@ -1,5 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import {
+  incrementFieldsArguments,
+  incrementFieldsScript,
   incrementScript,
   incrementWithinLimitScript,
   type LimitedIncrement,
@@ -88,6 +90,18 @@ export class UpstashStore implements Store {
     );
     const [accepted, total] = reply as [number, string];
     return { accepted: accepted === 1, total: Number(total) };
+  }
+
+  async incrementFields(key: string, amounts: ReadonlyMap<string, number>): Promise<void> {
+    if (amounts.size === 0) return;
+    await this.client.eval(incrementFieldsScript, [key], incrementFieldsArguments(amounts));
+  }
+
+  async getFields(key: string): Promise<Record<string, string>> {
+    const reply = await this.client.hgetall<Record<string, unknown>>(key);
+    const fields: Record<string, string> = {};
+    for (const field of Object.keys(reply ?? {})) fields[field] = String(reply?.[field]);
+    return fields;
   }
 
   async ping(): Promise<void> {

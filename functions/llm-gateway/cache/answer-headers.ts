@@ -1,7 +1,10 @@
 import type { RequestContext } from "../request/request-context.ts";
 
-/** What the response cache did for one request, as reported in `x-llm-cache`. */
-export type CacheResult = "hit" | "miss" | "bypass";
+/**
+ * What the caches did for one request, as reported in `x-llm-cache`: `hit` (exact cache),
+ * `semantic` (a paraphrase's answer), `miss`, `bypass`.
+ */
+export type CacheResult = "hit" | "semantic" | "miss" | "bypass";
 
 /** True when the client asked not to be served from (or stored into) the cache. */
 export function wantsNoCache(request: Request): boolean {
@@ -23,5 +26,6 @@ export function answerHeaders(
     "x-llm-model": model,
     "x-llm-cache": cache,
     "x-llm-attempts": String(attempts),
+    ...(context.outcome.tier === "none" ? {} : { "x-llm-tier": context.outcome.tier }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheKey, chatKeyMaterial, embeddingKeyMaterial, isDeterministic } from "./cache-key.ts";
+import { cacheKey, chatKeyMaterial, embeddingKeyMaterial, isCacheable } from "./cache-key.ts";
 import type { ChatCompletionRequest } from "../openai-types.ts";
 
 const request: ChatCompletionRequest = {
@@ -68,21 +68,31 @@ describe("cache keys", () => {
   });
 });
 
-describe("isDeterministic", () => {
+describe("isCacheable", () => {
+  const threshold = 0.3;
+
   it("accepts temperature 0", () => {
-    expect(isDeterministic(request)).toBe(true);
+    expect(isCacheable(request, threshold)).toBe(true);
+  });
+
+  it("accepts a temperature at the threshold", () => {
+    expect(isCacheable({ ...request, temperature: 0.3 }, threshold)).toBe(true);
   });
 
   it("accepts a seed at any temperature", () => {
-    expect(isDeterministic({ ...request, temperature: 0.8, seed: 1 })).toBe(true);
+    expect(isCacheable({ ...request, temperature: 0.8, seed: 1 }, threshold)).toBe(true);
   });
 
   it("rejects a missing temperature (provider default 1)", () => {
     const { temperature: _temperature, ...rest } = request;
-    expect(isDeterministic(rest)).toBe(false);
+    expect(isCacheable(rest, threshold)).toBe(false);
   });
 
-  it("rejects a positive temperature without a seed", () => {
-    expect(isDeterministic({ ...request, temperature: 0.2 })).toBe(false);
+  it("rejects a temperature above the threshold without a seed", () => {
+    expect(isCacheable({ ...request, temperature: 0.31 }, threshold)).toBe(false);
+  });
+
+  it("follows the configured threshold", () => {
+    expect(isCacheable({ ...request, temperature: 0.2 }, 0)).toBe(false);
   });
 });

@@ -6,11 +6,17 @@ import type { ChatCompletionRequest, EmbeddingRequest } from "../openai-types.ts
 const deliveryMembers = new Set(["stream", "stream_options", "user"]);
 
 /**
- * Whether a chat request may be cached: only deterministic ones, i.e. `temperature` 0 or an
- * explicit `seed`. Requests without a temperature sample at the provider's default (1) and are not.
+ * Whether a chat request may be cached (exact and semantic): its `temperature` is at most
+ * `maxTemperature` (`LLM_CACHE_MAX_TEMPERATURE`, the seeds' 0.3), or it carries a `seed`. Requests
+ * without a temperature sample at the provider's default (1) and are not.
  */
-export function isDeterministic(request: ChatCompletionRequest): boolean {
-  return request.temperature === 0 || request.seed !== undefined;
+export function isCacheable(request: ChatCompletionRequest, maxTemperature: number): boolean {
+  return (
+    request.seed !== undefined ||
+    (request.temperature !== undefined &&
+      request.temperature !== null &&
+      request.temperature <= maxTemperature)
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ export type CacheLookup =
   | {
       answer?: undefined;
       /** `miss`: the request calls upstream and stores; `bypass`: it neither reads nor stores. */
-      cache: Exclude<CacheResult, "hit">;
+      cache: Exclude<CacheResult, "hit" | "semantic">;
       /** Where to store the answer; undefined on a bypass. */
       key: string | undefined;
       /**

@@ -46,6 +46,7 @@ const knobs: Required<GatewayKnobs> = {
   geminiBaseUrl: "http://127.0.0.1:4010/gemini/v1beta/openai",
   otlpEndpoint: "http://127.0.0.1:4318",
   serviceName: "llm-gateway-staging",
+  metricsFlushMs: 5000,
 };
 
 const settings: GatewaySettings = {

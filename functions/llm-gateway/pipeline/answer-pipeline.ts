@@ -15,6 +15,19 @@ import {
 import type { Candidate, Route } from "../resilience/routing.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import { settleSpend } from "../spend/spend.ts";
+import { storedAnswerCost } from "../spend/cost-ledger.ts";
+import { semanticCacheDimensions } from "../../_shared/database/semantic-cache-store.ts";
+import {
+  embedCacheText,
+  semanticEmbeddingRoute,
+  semanticRequestOf,
+  semanticResponse,
+  storedAnswerOf,
+  type SemanticRequest,
+} from "../cache/semantic-cache.ts";
+import type { ChatCompletionRequest } from "../openai-types.ts";
+import { withSpan } from "../telemetry/spans.ts";
+import { noopSpan } from "../telemetry/tracing.ts";
 
 /**
  * The one answer pipeline of chat, embeddings and responses: look up (store, then single flight)
@@ -39,19 +52,136 @@ export async function lookUp(
   space: CacheSpace,
   key: string | undefined,
 ): Promise<CacheLookup> {
-  const lookup = await lookUpCachedAnswer(runtime.store, space.flights, key, () => ({
-    scope: context.scope,
-    requestDeadlineMs: runtime.config.requestDeadlineMs,
-    stalledAfterMs: runtime.config.attemptTimeoutMs,
-  }));
+  const lookup = await withSpan(runtime.tracer, "Cache:Exact", context.span, () =>
+    lookUpCachedAnswer(runtime.store, space.flights, key, () => ({
+      scope: context.scope,
+      requestDeadlineMs: runtime.config.requestDeadlineMs,
+      stalledAfterMs: runtime.config.attemptTimeoutMs,
+    })),
+  );
   const result: CacheResult = lookup.answer ? "hit" : lookup.cache;
   runtime.metrics.cache.increment({ kind: space.kind, result });
   context.outcome.cache = result;
   if (lookup.answer) {
     context.outcome.provider = lookup.answer.provider;
     context.outcome.model = lookup.answer.model;
+    context.outcome.costAvoidedUsd = storedAnswerCost(runtime.config.prices, lookup.answer);
   }
   return lookup;
+}
+
+/** A semantic miss: what to store the request's answer under once it is made. */
+export interface SemanticMiss {
+  /** Scope, text and source key. */
+  request: SemanticRequest;
+  /** The request's embedding. */
+  embedding: number[];
+  /** For the `semantic_cache_stored` debug line. */
+  requestId: string;
+}
+
+/** What the semantic layer did: a hit to serve, a miss to store after, or nothing. */
+export interface SemanticOutcome {
+  /** The stored answer of a paraphrase, and its cosine distance. */
+  hit?: { answer: StoredAnswer; distance: number };
+  /** Set on a miss the answer can be stored for. */
+  miss?: SemanticMiss;
+}
+
+let embeddingSizeLogged = false;
+
+/**
+ * The semantic cache stage (after the exact cache, before the providers; span `Cache:Semantic`):
+ * embeds the request's last user message with the `embedding` tier and looks up the nearest
+ * stored answer in its scope. Returns nothing when the layer is off (no database, no embedding
+ * tier), the request cannot take part, or anything on the way fails: the request then goes to the
+ * providers.
+ */
+export function lookUpSemantic(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  request: Request,
+  chat: ChatCompletionRequest,
+  scope: string,
+): Promise<SemanticOutcome> {
+  if (!runtime.semanticCache) return Promise.resolve({});
+  return withSpan(runtime.tracer, "Cache:Semantic", context.span, () =>
+    semanticStage(runtime, context, request, chat, scope),
+  );
+}
+
+async function semanticStage(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  request: Request,
+  chat: ChatCompletionRequest,
+  scope: string,
+): Promise<SemanticOutcome> {
+  const store = runtime.semanticCache;
+  if (!store) return {};
+  const route = semanticEmbeddingRoute(runtime);
+  const embeddingModel = route?.candidates[0]?.model;
+  if (!route || embeddingModel === undefined) return {};
+  const semantic = semanticRequestOf(runtime, request, chat, scope, embeddingModel);
+  if (!semantic) return {};
+  const embedding = await embedCacheText(runtime, context, route, semantic.text);
+  if (!embedding) {
+    runtime.metrics.cache.increment({ kind: "semantic", result: "bypass" });
+    return {};
+  }
+  if (embedding.length !== semanticCacheDimensions) {
+    if (!embeddingSizeLogged) {
+      embeddingSizeLogged = true;
+      runtime.logger.warn("semantic_cache_embedding_size", {
+        model: embeddingModel,
+        dimensions: embedding.length,
+        expected: semanticCacheDimensions,
+      });
+    }
+    return {};
+  }
+  const found = await store.lookup(semantic.scope, embedding);
+  if (found.status === "unavailable") {
+    runtime.metrics.cache.increment({ kind: "semantic", result: "bypass" });
+    return {};
+  }
+  const answer = found.status === "hit" ? storedAnswerOf(found.response) : undefined;
+  if (found.status === "hit" && answer) {
+    runtime.metrics.cache.increment({ kind: "semantic", result: "hit" });
+    context.outcome.cache = "semantic";
+    context.outcome.provider = answer.provider;
+    context.outcome.model = answer.model;
+    if (found.tier !== null) context.outcome.tier = found.tier;
+    context.outcome.costAvoidedUsd = storedAnswerCost(runtime.config.prices, answer);
+    return { hit: { answer, distance: found.distance } };
+  }
+  runtime.metrics.cache.increment({ kind: "semantic", result: "miss" });
+  return { miss: { request: semantic, embedding, requestId: context.requestId } };
+}
+
+/** Stores a new answer in the semantic cache after the response (a failure only skips it). */
+export function storeSemanticAnswer(
+  runtime: GatewayRuntime,
+  miss: SemanticMiss | undefined,
+  answer: StoredAnswer,
+  tier: string,
+): void {
+  const store = runtime.semanticCache;
+  if (!store || !miss) return;
+  runtime.background.run(
+    store
+      .store({
+        ...miss.request.scope,
+        embedding: miss.embedding,
+        response: semanticResponse(answer),
+        ttlSeconds: runtime.config.cacheTtlSeconds,
+        ...(tier === "none" ? {} : { tier }),
+        ...(miss.request.sourceKey === undefined ? {} : { sourceKey: miss.request.sourceKey }),
+      })
+      .then((outcome) =>
+        runtime.logger.debug("semantic_cache_stored", { requestId: miss.requestId, outcome }),
+      ),
+  );
 }
 
 /** Writes an answer to the cache without waiting; a failure is counted by the store guard. */
@@ -62,9 +192,9 @@ export function storeAnswer(
   answer: StoredAnswer,
 ): void {
   if (key === undefined) return;
-  runtime.store
-    .set(key, encodeStoredAnswer(answer), { ttlSeconds: space.ttlSeconds })
-    .catch(() => undefined);
+  runtime.background.run(
+    runtime.store.set(key, encodeStoredAnswer(answer), { ttlSeconds: space.ttlSeconds }),
+  );
 }
 
 /**
@@ -109,18 +239,22 @@ export async function execute<T>(
 ): Promise<ExecutionResult<T>> {
   const counter: AttemptCounter = { attempts: 0 };
   try {
-    const result = await executeCandidates(
-      runtime.executor,
-      plan.route,
-      context.scope,
-      plan.estimate,
-      plan.attempt,
-      counter,
-      plan.scrub,
+    const result = await withSpan(runtime.tracer, "Router", context.span, (span) =>
+      executeCandidates(
+        runtime.executor,
+        plan.route,
+        span === noopSpan ? context.scope : { ...context.scope, span },
+        plan.estimate,
+        plan.attempt,
+        counter,
+        plan.scrub,
+      ),
     );
     context.outcome.provider = result.candidate.provider;
     context.outcome.model = result.candidate.model;
     context.outcome.attempts = result.attempts;
+    // A route over several tiers (`tier:auto`) reports the one that answered.
+    if (result.candidate.tier) context.outcome.tier = result.candidate.tier.name;
     return result;
   } catch (error) {
     context.outcome.attempts = counter.attempts;

@@ -1,5 +1,6 @@
 import { answerHeaders, wantsNoCache, type CacheResult } from "../cache/answer-headers.ts";
-import { cacheKey, chatKeyMaterial, isDeterministic } from "../cache/cache-key.ts";
+import { cacheKey, chatKeyMaterial, isCacheable } from "../cache/cache-key.ts";
+import { cacheDistanceHeader } from "../cache/semantic-cache.ts";
 import type { StoredAnswer } from "../cache/cached-answer.ts";
 import { InvalidRequestError, UpstreamProtocolError } from "../errors.ts";
 import { jsonTextResponse } from "../http.ts";
@@ -13,7 +14,13 @@ import { cacheScopeOf, type Caller } from "../request/caller.ts";
 import { createPromptScrubber, promptTexts } from "../request/prompt-scrubber.ts";
 import type { RequestContext } from "../request/request-context.ts";
 import { isJsonText, structuredOutputOf } from "../request/structured-output.ts";
-import { resolveRoute, type Candidate, type Route } from "../resilience/routing.ts";
+import {
+  autoTierModel,
+  resolveAutoRoute,
+  resolveRoute,
+  type Candidate,
+  type Route,
+} from "../resilience/routing.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import { estimateChatCost } from "../spend/cost-estimate.ts";
 import { settleSpend } from "../spend/spend.ts";
@@ -21,7 +28,9 @@ import {
   configuredRoute,
   execute,
   lookUp,
+  lookUpSemantic,
   storeAnswer,
+  storeSemanticAnswer,
   type CacheSpace,
 } from "./answer-pipeline.ts";
 import type { AnswerFormat } from "./answer-format.ts";
@@ -57,7 +66,10 @@ export function checkToolArguments(chat: ChatCompletionRequest): void {
 
 /** The route for a chat request: tier or model, `n`, configured providers and strictness. */
 function chatRoute(runtime: GatewayRuntime, request: Request, chat: ChatCompletionRequest): Route {
-  let route = resolveRoute(runtime.config.routing, chat.model);
+  let route =
+    chat.model === autoTierModel
+      ? resolveAutoRoute(runtime.config.routing, runtime.config.tierLadder)
+      : resolveRoute(runtime.config.routing, chat.model);
   const unsupported = (candidate: Candidate): string[] =>
     runtime.chatProviders.get(candidate.provider)?.unsupportedParameters(chat) ?? [];
   if ((chat.n ?? 1) > 1) {
@@ -156,8 +168,13 @@ function respondFromCache(
   format: AnswerFormat,
   stream: boolean,
   includeUsage: boolean,
+  cache: "hit" | "semantic" = "hit",
+  extraHeaders: Record<string, string> = {},
 ): Response {
-  const headers = answerHeaders(context, answer.provider, answer.model, "hit", 0);
+  const headers = {
+    ...answerHeaders(context, answer.provider, answer.model, cache, 0),
+    ...extraHeaders,
+  };
   if (!stream) return jsonTextResponse(200, format.json(answer.body), headers);
   const completion = JSON.parse(answer.body) as ChatCompletion;
   const encoder = format.encoder(includeUsage);
@@ -201,18 +218,39 @@ export async function serveChat(
     flights: runtime.responseFlights,
     ttlSeconds: runtime.config.cacheTtlSeconds,
   };
-  const cacheable = !wantsNoCache(request) && isDeterministic(chat);
+  const cacheable = !wantsNoCache(request) && isCacheable(chat, runtime.config.cacheMaxTemperature);
+  const scope = cacheScopeOf(request, caller, chat.user);
   const lookup = await lookUp(
     runtime,
     context,
     space,
     cacheable
-      ? cacheKey("response", cacheScopeOf(request, caller, chat.user), chatKeyMaterial(chat))
+      ? cacheKey(
+          "response",
+          `${scope}|version:${runtime.config.cacheVersion}`,
+          chatKeyMaterial(chat),
+        )
       : undefined,
   );
   if (lookup.answer) return respondFromCache(context, lookup.answer, format, stream, includeUsage);
   const { key, finishFlight } = lookup;
   const cache: CacheResult = lookup.cache;
+  let semantic: Awaited<ReturnType<typeof lookUpSemantic>>;
+  try {
+    semantic = cacheable ? await lookUpSemantic(runtime, context, request, chat, scope) : {};
+  } catch (error) {
+    finishFlight?.(undefined);
+    throw error;
+  }
+  if (semantic.hit) {
+    const { answer, distance } = semantic.hit;
+    // The paraphrase's answer becomes this exact request's too.
+    storeAnswer(runtime, space, key, answer);
+    finishFlight?.(answer);
+    return respondFromCache(context, answer, format, stream, includeUsage, "semantic", {
+      [cacheDistanceHeader]: distance.toFixed(4),
+    });
+  }
 
   const estimate = (candidate: Candidate): number =>
     runtime.budget.capped
@@ -246,6 +284,7 @@ export async function serveChat(
         body: JSON.stringify(completion),
       };
       storeAnswer(runtime, space, key, answer);
+      storeSemanticAnswer(runtime, semantic.miss, answer, context.outcome.tier);
       finishFlight?.(answer);
       return jsonTextResponse(200, format.json(answer.body), {
         ...answerHeaders(context, candidate.provider, candidate.model, cache, result.attempts),
@@ -265,7 +304,10 @@ export async function serveChat(
       structured,
       redact: (text) => runtime.redact(scrub(text)),
       onFinished: (answer) => {
-        if (answer) storeAnswer(runtime, space, key, answer);
+        if (answer) {
+          storeAnswer(runtime, space, key, answer);
+          storeSemanticAnswer(runtime, semantic.miss, answer, context.outcome.tier);
+        }
         finishFlight?.(answer);
       },
     });

@@ -1,3 +1,4 @@
+import { autoTierModel } from "../resilience/routing.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 
 /** One entry of `GET /v1/models`, in OpenAI's shape. */
@@ -13,7 +14,8 @@ export interface ModelEntry {
 }
 
 /**
- * `GET /v1/models`: every tier as `tier:NAME` (owned by the gateway) and every concrete model a
+ * `GET /v1/models`: every tier as `tier:NAME` (owned by the gateway), `tier:auto` when the ladder
+ * (`LLM_TIER_LADDER`) names a configured tier, and every concrete model a
  * request may name (from the tiers and `LLM_PROVIDERS` model lists), each once, owned by its
  * provider.
  */
@@ -27,6 +29,8 @@ export function listModels(runtime: GatewayRuntime): { object: "list"; data: Mod
   };
   const { routing } = runtime.config;
   for (const name of routing.tiers.keys()) add(`tier:${name}`, "llm-gateway");
+  if (runtime.config.tierLadder.some((name) => routing.tiers.has(name)))
+    add(autoTierModel, "llm-gateway");
   for (const tier of routing.tiers.values())
     for (const candidate of tier.candidates) add(candidate.model, candidate.provider);
   for (const [model, provider] of routing.providerOfModel) add(model, provider);

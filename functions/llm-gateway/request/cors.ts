@@ -4,6 +4,8 @@ const exposedHeaders = [
   "x-llm-provider",
   "x-llm-model",
   "x-llm-cache",
+  "x-llm-cache-distance",
+  "x-llm-tier",
   "x-llm-attempts",
   "x-llm-ignored-parameters",
   "retry-after",
@@ -11,7 +13,7 @@ const exposedHeaders = [
 
 /** Request headers allowed when a preflight does not list any. */
 const defaultAllowedHeaders =
-  "authorization, content-type, x-api-key, x-request-id, x-user-id, x-llm-cache-scope, x-llm-strict-parameters, cache-control";
+  "authorization, content-type, x-api-key, x-request-id, x-user-id, x-llm-cache-scope, x-llm-cache-source, x-llm-strict-parameters, cache-control";
 
 /**
  * Cross-origin access from `GATEWAY_CORS_ORIGINS`: a listed origin is echoed with

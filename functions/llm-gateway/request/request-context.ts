@@ -1,7 +1,9 @@
 import type { Caller } from "./caller.ts";
+import { recordRequestCost } from "../spend/cost-ledger.ts";
 import type { RequestScope } from "../resilience/execute-candidates.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import type { Span } from "../telemetry/tracing.ts";
+import { genAi } from "../telemetry/spans.ts";
 
 /** What a request turned into, filled in by the handler for the request log, metrics and analytics. */
 export interface RequestOutcome {
@@ -11,8 +13,14 @@ export interface RequestOutcome {
   model: string;
   /** Tier routed through, or "none". */
   tier: string;
-  /** Cache result ("hit", "miss", "bypass"), or "none" for routes without a cache. */
+  /** Cache result ("hit", "semantic", "miss", "bypass"), or "none" for routes without a cache. */
   cache: string;
+  /** Input tokens of the provider call (0 for a cache hit). */
+  inputTokens: number;
+  /** Output tokens of the provider call (0 for a cache hit). */
+  outputTokens: number;
+  /** For a cache hit: USD the answer cost when a provider made it. */
+  costAvoidedUsd: number;
   /** Upstream attempts. */
   attempts: number;
   /** USD. */
@@ -67,6 +75,9 @@ export function createRequestContext(
       model: "none",
       tier: "none",
       cache: "none",
+      inputTokens: 0,
+      outputTokens: 0,
+      costAvoidedUsd: 0,
       attempts: 0,
       costUsd: 0,
       stream: false,
@@ -103,10 +114,11 @@ export function createRequestContext(
       if (status >= 500) runtime.logger.warn("request", fields);
       else runtime.logger.info("request", fields);
       span.setAttribute("http.response.status_code", status);
-      span.setAttribute("llm.provider", outcome.provider);
-      span.setAttribute("llm.model", outcome.model);
+      span.setAttribute(genAi.provider, outcome.provider);
+      span.setAttribute(genAi.requestModel, outcome.model);
       span.setAttribute("llm.cache", outcome.cache);
       span.end(status >= 500 ? (errorMessage ?? `HTTP ${status}`) : undefined);
+      recordRequestCost(runtime, route, outcome, status, seconds * 1000);
       runtime.analytics.capture(context.caller?.id ?? "anonymous", {
         route,
         provider: outcome.provider,

@@ -7,6 +7,7 @@ import {
   type IRetryBackoffContext,
 } from "cockatiel";
 import type { Logger } from "../../_shared/logger.ts";
+import { genAi, withSpan } from "../telemetry/spans.ts";
 import type { SharedBreaker } from "./breaker.ts";
 import type { Budget, Reservation } from "../spend/budget.ts";
 import {
@@ -51,6 +52,8 @@ export interface ExecutorDependencies {
   retryBaseMs: number;
   /** `LLM_REQUEST_DEADLINE_MS`, for the 504 message. */
   requestDeadlineMs: number;
+  /** Told about unexpected upstream errors (untranslatable answers), e.g. to report them to Sentry. */
+  reportError?: (error: Error, scope: RequestScope) => void;
 }
 
 /** One request's view of time and cancellation. */
@@ -165,9 +168,11 @@ export async function executeCandidates<T>(
 
   for (const candidate of route.candidates) {
     if (scope.signal.aborted) break;
-    const reservation = await dependencies.budget.reserve(
-      estimateCost(candidate),
-      route.tier.expensive,
+    const reservation = await withSpan(dependencies.tracer, "Budget", scope.span, () =>
+      dependencies.budget.reserve(
+        estimateCost(candidate),
+        (candidate.tier ?? route.tier).expensive,
+      ),
     );
     if (!reservation) {
       budgetRefusals += 1;
@@ -183,13 +188,10 @@ export async function executeCandidates<T>(
         const permit = await dependencies.breaker.acquire(candidate.provider);
         attemptsForCandidate += 1;
         counter.attempts += 1;
-        const span = dependencies.tracer.startSpan(
-          `llm.attempt ${candidate.provider}`,
-          "client",
-          scope.span,
-        );
-        span.setAttribute("llm.provider", candidate.provider);
-        span.setAttribute("llm.model", candidate.model);
+        const span = dependencies.tracer.startSpan(`chat ${candidate.model}`, "client", scope.span);
+        span.setAttribute(genAi.operation, "chat");
+        span.setAttribute(genAi.provider, candidate.provider);
+        span.setAttribute(genAi.requestModel, candidate.model);
         span.setAttribute("llm.attempt", counter.attempts);
         const headers: Record<string, string> = dependencies.tracer.enabled
           ? { traceparent: formatTraceparent(span) }
@@ -223,6 +225,8 @@ export async function executeCandidates<T>(
               caught instanceof Error ? caught.message : String(caught),
             );
           }
+          // A provider answer the gateway cannot translate is a bug to look at, not an outage.
+          if (error.name === "UpstreamProtocolError") dependencies.reportError?.(error, scope);
           if (error.countsForBreaker) await dependencies.breaker.recordFailure(permit);
           dependencies.metrics.attempts.increment({
             provider: candidate.provider,

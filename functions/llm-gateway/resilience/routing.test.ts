@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isModelNotFoundError } from "../errors.ts";
-import { buildRoutingTable, defaultTiers, resolveRoute } from "./routing.ts";
+import { buildRoutingTable, defaultTiers, resolveAutoRoute, resolveRoute } from "./routing.ts";
 
 const table = buildRoutingTable({
   default: {
@@ -60,12 +60,62 @@ describe("resolveRoute", () => {
     expect(isModelNotFoundError(thrown(() => resolveRoute(table, "llama-3")))).toBe(true);
   });
 
-  it("has built-in default, fast, smart (expensive) and embedding tiers", () => {
+  it("has built-in default, fast, smart (expensive), the seeds' t0-t3 and embedding tiers", () => {
     const builtIn = buildRoutingTable(defaultTiers);
-    expect([...builtIn.tiers.keys()]).toEqual(["default", "fast", "smart", "embedding"]);
+    expect([...builtIn.tiers.keys()]).toEqual([
+      "default",
+      "fast",
+      "smart",
+      "t0",
+      "t1",
+      "t2",
+      "t3",
+      "embedding",
+    ]);
     expect(
       resolveRoute(builtIn, "tier:default").candidates.map((candidate) => candidate.provider),
     ).toEqual(["gemini", "anthropic", "openai"]);
     expect(builtIn.tiers.get("smart")?.expensive).toBe(true);
+  });
+
+  it("makes t3, the seeds' long-form synthesis tier, the expensive one of t0-t3", () => {
+    const builtIn = buildRoutingTable(defaultTiers);
+    expect(["t0", "t1", "t2", "t3"].map((name) => builtIn.tiers.get(name)?.expensive)).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+});
+
+describe("resolveAutoRoute", () => {
+  const ladder = buildRoutingTable({
+    cheap: { candidates: [{ provider: "openai", model: "small" }] },
+    dear: { expensive: true, candidates: [{ provider: "anthropic", model: "large" }] },
+  });
+
+  it("lists the ladder's candidates cheapest tier first", () => {
+    expect(
+      resolveAutoRoute(ladder, ["cheap", "dear"]).candidates.map((candidate) => candidate.model),
+    ).toEqual(["small", "large"]);
+  });
+
+  it("tags each candidate with its tier, so the expensive flag follows the candidate", () => {
+    expect(
+      resolveAutoRoute(ladder, ["cheap", "dear"]).candidates.map(
+        (candidate) => candidate.tier?.expensive,
+      ),
+    ).toEqual([false, true]);
+  });
+
+  it("skips ladder tiers the table does not define", () => {
+    expect(
+      resolveAutoRoute(ladder, ["t0", "dear"]).candidates.map((candidate) => candidate.model),
+    ).toEqual(["large"]);
+  });
+
+  it("refuses a ladder without a defined tier", () => {
+    expect(isModelNotFoundError(thrown(() => resolveAutoRoute(ladder, ["t0"])))).toBe(true);
   });
 });

@@ -9,6 +9,11 @@ export interface Candidate {
   provider: ProviderName;
   /** The provider's model id. */
   model: string;
+  /**
+   * The tier this candidate comes from when a route spans several (`tier:auto`); the route's own
+   * tier otherwise.
+   */
+  tier?: Tier;
 }
 
 /** An ordered list of candidates under a name. */
@@ -69,6 +74,19 @@ export const defaultTiers: Readonly<
       { provider: "openai", model: "gpt-4.1" },
     ],
   },
+  // The seeds' tiers, cheapest first (LLM_TIER_LADDER, `tier:auto`): T0 router and small
+  // classifiers, T1 emotion and CBT identification, T2 theme extraction and dream analysis, T3
+  // the CBT reframer and long-form synthesis (expensive: refused once the daily cap is reached).
+  t0: { candidates: [{ provider: "gemini", model: "gemini-2.5-flash-lite" }] },
+  t1: { candidates: [{ provider: "anthropic", model: "claude-haiku-4-5" }] },
+  t2: { candidates: [{ provider: "gemini", model: "gemini-2.5-pro" }] },
+  t3: {
+    expensive: true,
+    candidates: [
+      { provider: "anthropic", model: "claude-sonnet-4-5" },
+      { provider: "openai", model: "gpt-4o" },
+    ],
+  },
   // One model only: a fallback to another embedding model would answer vectors of another space
   // (and size), which no index built on the first can use.
   embedding: { candidates: [{ provider: "openai", model: "text-embedding-3-small" }] },
@@ -105,6 +123,35 @@ export function buildRoutingTable(
 }
 
 const tierPrefix = "tier:";
+
+/** The model name of the escalating route over {@link RoutingTable} tiers of `LLM_TIER_LADDER`. */
+export const autoTierModel = "tier:auto";
+
+/**
+ * `tier:auto`: the candidates of every ladder tier in order, each tagged with its tier, so the
+ * candidate loop starts at the cheapest tier and escalates one tier at a time on failure (a tier
+ * whose providers are not configured is dropped later, making the next one the cheapest viable).
+ * @throws ModelNotFoundError when the ladder names no configured tier.
+ */
+export function resolveAutoRoute(table: RoutingTable, ladder: readonly string[]): Route {
+  const tiers = ladder.flatMap((name) => {
+    const tier = table.tiers.get(name);
+    return tier ? [tier] : [];
+  });
+  const first = tiers[0];
+  if (!first) {
+    throw new ModelNotFoundError(
+      `"${autoTierModel}" needs the tiers of LLM_TIER_LADDER (${ladder.join(", ")}) in LLM_ROUTES; configured tiers: ${[...table.tiers.keys()].join(", ")}.`,
+    );
+  }
+  return {
+    tier: { name: "auto", expensive: false, candidates: [] },
+    candidates: tiers.flatMap((tier) =>
+      tier.candidates.map((candidate) => ({ ...candidate, tier })),
+    ),
+    concrete: false,
+  };
+}
 
 /**
  * Resolves `model` to ordered candidates: `tier:NAME` gives the tier's candidates; a concrete model

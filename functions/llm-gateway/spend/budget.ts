@@ -18,6 +18,11 @@ export interface Reservation {
 export interface BudgetOptions {
   /** `LLM_DAILY_CAP_USD`; spend is still tracked without a cap. */
   capUsd: number | undefined;
+  /**
+   * `LLM_HARD_CAP_USD`: the limit of tiers that are not expensive, which keep serving past the
+   * daily cap until it. Undefined: the daily cap is the limit of every tier.
+   */
+  hardCapUsd?: number | undefined;
   /** Told the day's total after each store operation (`llm_gateway_budget_spent_usd`). */
   onTotal?: (totalUsd: number) => void;
 }
@@ -48,8 +53,9 @@ export class Budget {
   }
 
   /**
-   * Reserves `estimateUsd` for a candidate; returns undefined when it does not fit in the cap.
-   * Candidates of expensive tiers are refused once the cap is reached even when their estimate is 0.
+   * Reserves `estimateUsd` for a candidate; returns undefined when it does not fit in the cap (the
+   * hard cap, when one is set, for a tier that is not expensive). Candidates of expensive tiers
+   * are refused once the cap is reached even when their estimate is 0.
    */
   async reserve(estimateUsd: number, expensive: boolean): Promise<Reservation | undefined> {
     const key = budgetKey();
@@ -58,8 +64,9 @@ export class Budget {
     if (estimateUsd <= 0 && !expensive) return { key, amount: 0, known: true };
     // A tiny positive amount makes "cap reached" refuse a free candidate of an expensive tier.
     const amount = Math.max(estimateUsd, expensive ? Number.EPSILON : 0);
+    const limit = expensive ? cap : Math.max(cap, this.options.hardCapUsd ?? cap);
     try {
-      const result = await this.store.incrementWithinLimit(key, amount, cap, dayKeyTtlSeconds);
+      const result = await this.store.incrementWithinLimit(key, amount, limit, dayKeyTtlSeconds);
       this.options.onTotal?.(result.total);
       return result.accepted ? { key, amount, known: true } : undefined;
     } catch (error) {

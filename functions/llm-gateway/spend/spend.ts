@@ -4,6 +4,7 @@ import type { Candidate } from "../resilience/routing.ts";
 import type { GatewayRuntime } from "../runtime.ts";
 import type { Reservation } from "./budget.ts";
 import { computeCost } from "./prices.ts";
+import { recordUsageOnSpan } from "../telemetry/spans.ts";
 
 /**
  * The one place an answer's spend is counted, for chat, embeddings and responses, streamed or not:
@@ -24,7 +25,10 @@ export function settleSpend(
   const output = usage?.completion_tokens ?? 0;
   const cost = computeCost(runtime.config.prices, candidate.model, input, output);
   runtime.metrics.recordUsage(candidate.provider, candidate.model, input, output, cost);
+  recordUsageOnSpan(context.span, input, output, cost);
   context.outcome.costUsd = cost;
+  context.outcome.inputTokens = input;
+  context.outcome.outputTokens = output;
   if (usage === undefined) {
     runtime.logger.warn("usage_missing", {
       requestId: context.requestId,

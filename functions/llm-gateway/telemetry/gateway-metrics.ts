@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, renderMetrics } from "../../_shared/prometheus.ts";
+import { Counter, Gauge, Histogram, renderMetrics, type Metric } from "../../_shared/prometheus.ts";
 import type { BreakerState } from "../resilience/breaker.ts";
 
 const breakerValue: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
@@ -73,7 +73,18 @@ export class GatewayMetrics {
     this.cost.increment({ provider, model }, costUsd);
   }
 
-  /** Prometheus text of all metrics. */
+  /**
+   * Every metric, in declaration order, those a subclass adds included (found by shape, so a new
+   * metric field is exported, added up across processes and pushed without another list to keep).
+   */
+  all(): Metric[] {
+    return Object.values(this).filter(
+      (value): value is Metric =>
+        value instanceof Counter || value instanceof Gauge || value instanceof Histogram,
+    );
+  }
+
+  /** Prometheus text of all metrics of this process. */
   render(): string {
     return renderMetrics([
       this.requests,

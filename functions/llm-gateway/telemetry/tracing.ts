@@ -4,6 +4,8 @@ export interface SpanContext {
   traceId: string;
   /** 16 lowercase hex characters. */
   spanId: string;
+  /** The W3C `sampled` flag: whether the trace is recorded. @default true */
+  sampled?: boolean;
 }
 
 /** A span being recorded. */
@@ -19,24 +21,54 @@ export interface Tracer {
   /** Whether spans are exported (and `traceparent` propagated). */
   readonly enabled: boolean;
   /** Starts a span, as a child of `parent` when given. */
-  startSpan(name: string, kind: "server" | "client", parent?: SpanContext): Span;
+  startSpan(name: string, kind: "server" | "client" | "internal", parent?: SpanContext): Span;
 }
 
-const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** Parses a W3C `traceparent` header; undefined when absent or malformed (or all-zero ids). */
 export function parseTraceparent(header: string | null): SpanContext | undefined {
   if (header === null) return undefined;
   const match = traceparentPattern.exec(header.trim().toLowerCase());
   if (!match) return undefined;
-  const [, traceId, spanId] = match as unknown as [string, string, string];
+  const [, traceId, spanId, flags] = match as unknown as [string, string, string, string];
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+
+  if ((Number.parseInt(flags, 16) & 1) === 0) return { traceId, spanId, sampled: false };
   return { traceId, spanId };
 }
 
-/** The `traceparent` header value for a span (sampled). */
+/** The `traceparent` header value for a span. */
 export function formatTraceparent(context: SpanContext): string {
-  return `00-${context.traceId}-${context.spanId}-01`;
+  return `00-${context.traceId}-${context.spanId}-${context.sampled === false ? "00" : "01"}`;
+}
+
+/** The `OTEL_TRACES_SAMPLER` names this tracer implements (all of the spec's built-in ones). */
+export type SamplerName =
+  | "always_on"
+  | "always_off"
+  | "traceidratio"
+  | "parentbased_always_on"
+  | "parentbased_always_off"
+  | "parentbased_traceidratio";
+
+/**
+ * Whether a new trace is recorded: a parent's decision wins for the `parentbased_*` samplers; the
+ * ratio samplers compare the trace id's last 8 bytes with the ratio, as the spec's
+ * TraceIdRatioBased does, so every service makes the same decision for one trace.
+ */
+export function sampleTrace(
+  sampler: SamplerName,
+  ratio: number,
+  traceId: string,
+  parent: SpanContext | undefined,
+): boolean {
+  if (parent !== undefined && sampler.startsWith("parentbased_")) return parent.sampled !== false;
+  const root = sampler.replace("parentbased_", "");
+  if (root === "always_on") return true;
+  if (root === "always_off") return false;
+  const bound = BigInt(Math.floor(ratio * 2 ** 53)) * 2n ** 11n;
+  return BigInt(`0x${traceId.slice(16)}`) < bound;
 }
 
 function randomHex(bytes: number): string {
@@ -46,7 +78,8 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
-const noopSpan: Span = {
+/** A span that records nothing. */
+export const noopSpan: Span = {
   traceId: "",
   spanId: "",
   setAttribute: () => undefined,
@@ -92,7 +125,15 @@ function nanoseconds(milliseconds: number): string {
 /** Settings of {@link OtlpTracer}. */
 export interface OtlpTracerOptions {
   /** `OTEL_EXPORTER_OTLP_ENDPOINT`; spans are POSTed to `${endpoint}/v1/traces`. */
-  endpoint: string;
+  endpoint?: string | undefined;
+  /** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: the full URL, used as is; wins over `endpoint`. */
+  tracesEndpoint?: string | undefined;
+  /** `OTEL_EXPORTER_OTLP_HEADERS`, e.g. a hosted backend's API key. @default {} */
+  headers?: Readonly<Record<string, string>>;
+  /** `OTEL_TRACES_SAMPLER`. @default "parentbased_always_on" */
+  sampler?: SamplerName;
+  /** `OTEL_TRACES_SAMPLER_ARG`, the ratio of the ratio samplers. @default 1 */
+  samplerArgument?: number;
   /** `service.name` resource attribute. */
   serviceName: string;
   /** Spans buffered before an export is forced. @default 64 */
@@ -114,27 +155,43 @@ export class OtlpTracer implements Tracer {
 
   constructor(private readonly options: OtlpTracerOptions) {}
 
-  startSpan(name: string, kind: "server" | "client", parent?: SpanContext): Span {
+  private get url(): string {
+    return this.options.tracesEndpoint ?? `${this.options.endpoint ?? ""}/v1/traces`;
+  }
+
+  startSpan(name: string, kind: "server" | "client" | "internal", parent?: SpanContext): Span {
     const traceId = parent?.traceId ?? randomHex(16);
     const spanId = randomHex(8);
+    // Children inherit the decision; a root (or a remote parent) asks the sampler.
+    const sampled =
+      parent !== undefined && parent.spanId !== "" && !this.remote(parent)
+        ? parent.sampled !== false
+        : sampleTrace(
+            this.options.sampler ?? "parentbased_always_on",
+            this.options.samplerArgument ?? 1,
+            traceId,
+            parent,
+          );
     const start = performance.timeOrigin + performance.now();
     const attributes: OtlpAttribute[] = [];
     let ended = false;
-    return {
+    const span: Span = {
       traceId,
       spanId,
+      ...(sampled ? {} : { sampled: false }),
       setAttribute: (key, value) => {
-        attributes.push(attribute(key, value));
+        if (sampled) attributes.push(attribute(key, value));
       },
       end: (errorMessage) => {
         if (ended) return;
         ended = true;
+        if (!sampled) return;
         this.push({
           traceId,
           spanId,
           ...(parent ? { parentSpanId: parent.spanId } : {}),
           name,
-          kind: kind === "server" ? 2 : 3,
+          kind: kind === "server" ? 2 : kind === "client" ? 3 : 1,
           startTimeUnixNano: nanoseconds(start),
           endTimeUnixNano: nanoseconds(performance.timeOrigin + performance.now()),
           attributes,
@@ -142,6 +199,15 @@ export class OtlpTracer implements Tracer {
         });
       },
     };
+    this.local.add(span);
+    return span;
+  }
+
+  /** Spans started here, so a child knows its parent's decision is local (weakly held). */
+  private readonly local = new WeakSet<SpanContext>();
+
+  private remote(parent: SpanContext): boolean {
+    return !this.local.has(parent);
   }
 
   private push(span: OtlpSpan): void {
@@ -169,9 +235,9 @@ export class OtlpTracer implements Tracer {
       ],
     };
     try {
-      const response = await fetch(`${this.options.endpoint}/v1/traces`, {
+      const response = await fetch(this.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...this.options.headers, "content-type": "application/json" },
         body: JSON.stringify(body),
         // A hung collector must not pile up pending exports.
         signal: AbortSignal.timeout(5000),
