@@ -51,6 +51,11 @@ const postRoutes: ReadonlyMap<string, () => Promise<Handler>> = new Map([
     () => import("./pipeline/handle-responses.ts").then((module) => module.handleResponses),
   ],
   [
+    "/v1/jobs",
+    () =>
+      import("./pipeline/handle-job-submission.ts").then((module) => module.handleJobSubmission),
+  ],
+  [
     "/v1/cache/invalidate",
     () =>
       import("./pipeline/handle-cache-invalidation.ts").then(
@@ -259,6 +264,8 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
       if (denied) return denied;
       return path === "/metrics" ? metrics(runtime, requestId) : status(runtime, requestId);
     }
+    const jobId = jobIdOfPath(path);
+    if (jobId !== undefined) return jobStatus(runtime, request, requestId, path, jobId);
     const loadHandler = postRoutes.get(path);
     if (!loadHandler) {
       runtime.metrics.requests.increment({
@@ -350,6 +357,36 @@ async function models(
   }
   const { listModels } = await import("./pipeline/handle-models.ts");
   return jsonResponse(200, listModels(runtime), { "x-request-id": requestId });
+}
+
+/** The `{id}` of `/v1/jobs/{id}`, or undefined for any other path. */
+function jobIdOfPath(path: string): string | undefined {
+  const prefix = "/v1/jobs/";
+  if (!path.startsWith(prefix)) return undefined;
+  const id = path.slice(prefix.length);
+  return id === "" || id.includes("/") ? undefined : id;
+}
+
+/** `GET /v1/jobs/{id}`: authenticated and rate-limited like a POST route, without a body. */
+async function jobStatus(
+  runtime: GatewayRuntime,
+  request: Request,
+  requestId: string,
+  path: string,
+  jobId: string,
+): Promise<Response> {
+  try {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      throw new MethodNotAllowedError(request.method, path, "GET");
+    }
+    const caller = identifyCaller(request, runtime.apiKeyHashes);
+    if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
+    const { handleJobStatus } = await import("./pipeline/handle-job-status.ts");
+    return await handleJobStatus(runtime, jobId, caller, requestId);
+  } catch (error) {
+    if (isGatewayError(error)) return errorResponse(error, { "x-request-id": requestId });
+    throw error;
+  }
 }
 
 function toClientError(

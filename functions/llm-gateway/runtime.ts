@@ -13,6 +13,7 @@ import { CostLayerMetrics } from "./spend/cost-ledger.ts";
 import type { DatabaseClient } from "../_shared/database/database-client.ts";
 import type { SemanticCacheStore } from "../_shared/database/semantic-cache-store.ts";
 import type { RequestLedger } from "../_shared/database/request-ledger.ts";
+import type { JobStore } from "../_shared/jobs/job-store.ts";
 import { createBackgroundTasks, type BackgroundTasks } from "./pipeline/background-tasks.ts";
 import { SpendAlert } from "./spend/spend-alert.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
@@ -77,6 +78,8 @@ export interface GatewayRuntime {
   semanticCache: SemanticCacheStore | undefined;
   /** The cost ledger writer, when a database is configured. */
   ledger: RequestLedger | undefined;
+  /** The asynchronous job store (`/v1/jobs`), when a database is configured. */
+  jobs: JobStore | undefined;
 }
 
 /** Overrides for tests and embedding: a ready store, a log sink. */
@@ -93,15 +96,17 @@ export interface RuntimeOverrides {
 
 /** The database layer's constructors, imported on demand (see createRuntime). */
 async function loadDatabaseModules() {
-  const [client, semanticCache, ledger] = await Promise.all([
+  const [client, semanticCache, ledger, jobs] = await Promise.all([
     import("../_shared/database/database-client.ts"),
     import("../_shared/database/semantic-cache-store.ts"),
     import("../_shared/database/request-ledger.ts"),
+    import("../_shared/jobs/job-store.ts"),
   ]);
   return {
     createDatabaseClient: client.createDatabaseClient,
     createSemanticCacheStore: semanticCache.createSemanticCacheStore,
     createRequestLedger: ledger.createRequestLedger,
+    createJobStore: jobs.createJobStore,
   };
 }
 
@@ -294,5 +299,9 @@ export async function createRuntime(
             environment: config.environmentName,
             onDropped: (count) => logger.debug("ledger_rows_dropped", { count }),
           }),
+    jobs:
+      database === undefined || databaseModules === undefined
+        ? undefined
+        : databaseModules.createJobStore({ database, redact }),
   };
 }

@@ -87,6 +87,55 @@ function answer(description: string, streams: boolean): JsonObject {
   };
 }
 
+/** The JSON body of an answer, as a free-form object. */
+function jsonAnswer(description: string): JsonObject {
+  return { description, content: { "application/json": { schema: { type: "object" } } } };
+}
+
+/** `POST /v1/jobs` and `GET /v1/jobs/{id}` (docs/jobs.md). */
+function jobPaths(): JsonObject {
+  const accepted = {
+    description: "The job: {id, status, status_url}",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/JobAccepted" } } },
+  };
+  return {
+    "/v1/jobs": {
+      post: {
+        summary: "Submit an asynchronous job (one chat request, or ordered steps)",
+        parameters: [
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: false,
+            schema: { type: "string", maxLength: 255 },
+            description:
+              "Repeating it with the same job returns that job; wins over idempotency_key.",
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { type: "object" } } },
+        },
+        responses: {
+          "202": accepted,
+          "200": { ...accepted, description: "The existing job of a repeated idempotency key" },
+          ...errors(400, 401, 409, 413, 429, 503),
+        },
+      },
+    },
+    "/v1/jobs/{id}": {
+      get: {
+        summary: "A job's status, steps and result",
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: {
+          "200": jsonAnswer("The job view (docs/jobs.md)"),
+          ...errors(401, 404, 429, 503),
+        },
+      },
+    },
+  };
+}
+
 function postOperation(summary: string, schemaName: string, streams: boolean): JsonObject {
   return {
     post: {
@@ -131,6 +180,7 @@ export function buildOpenApiDocument(version: string): JsonObject {
       "/v1/chat/completions": postOperation("Chat completion", "ChatCompletionRequest", true),
       "/v1/embeddings": postOperation("Embeddings", "EmbeddingRequest", false),
       "/v1/responses": postOperation("Responses API", "ResponsesRequest", true),
+      ...jobPaths(),
       "/v1/models": {
         get: {
           summary: "Tiers and concrete models",
@@ -176,6 +226,15 @@ export function buildOpenApiDocument(version: string): JsonObject {
         EmbeddingRequest: componentSchema(embeddingSchema),
         ResponsesRequest: responsesRequestSchema,
         Error: errorSchema,
+        JobAccepted: {
+          type: "object",
+          required: ["id", "status", "status_url"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            status: { type: "string" },
+            status_url: { type: "string", description: "/v1/jobs/{id}" },
+          },
+        },
       },
     },
   };
