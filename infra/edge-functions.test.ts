@@ -91,7 +91,13 @@ beforeAll(async () => {
   await symlink(path.join(repositoryRoot, "node_modules"), path.join(root, "node_modules"), "dir");
   earlier = await archivedBuild('Deno.serve(() => new Response("earlier"));');
   edgeFunctions = new EdgeFunctions("edge", args());
-  pinned = new EdgeFunctions("rollback", args({ pinnedArtifactSha256: earlier.sha256 }));
+  pinned = new EdgeFunctions(
+    "rollback",
+    args({
+      pinnedArtifactSha256: earlier.sha256,
+      optionalSecrets: { geminiApiKey: "gemini-key-plaintext" },
+    }),
+  );
   await promiseOf(edgeFunctions.artifactSha256);
   await promiseOf(pinned.artifactSha256);
   await recorder.settled();
@@ -141,6 +147,16 @@ describe("EdgeFunctions resources", () => {
       "UPSTASH_REDIS_REST_TOKEN",
       "UPSTASH_REDIS_REST_URL",
     ]);
+  });
+
+  it("writes an optional secret (the Gemini key) only on the stack that sets it", () => {
+    const valuesOf = (name: string) =>
+      recorder.named(secretsType, name).inputs.values as Record<string, string>;
+
+    expect([
+      valuesOf("edge-secrets").GEMINI_API_KEY,
+      valuesOf("rollback-secrets").GEMINI_API_KEY,
+    ]).toEqual([undefined, "gemini-key-plaintext"]);
   });
 
   it("wires the Upstash token into the secret values", () => {

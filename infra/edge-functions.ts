@@ -52,13 +52,14 @@ export interface EdgeFunctionsArgs {
    */
   cacheVersion?: string;
   /**
-   * The optional observability secrets, written only when set: `platform:metricsToken`
+   * The optional gateway secrets, written only when set: `platform:geminiApiKey`
+   * (`GEMINI_API_KEY`), `platform:metricsToken`
    * (`GATEWAY_METRICS_TOKEN`), `platform:otlpHeaders` (`OTEL_EXPORTER_OTLP_HEADERS`),
    * `platform:sentryDsn` (`SENTRY_DSN`).
    * @default {}
    */
-  observabilitySecrets?: Partial<
-    Record<"metricsToken" | "otlpHeaders" | "sentryDsn", pulumi.Input<string>>
+  optionalSecrets?: Partial<
+    Record<"geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn", pulumi.Input<string>>
   >;
   /**
    * Routes, prices, budget, cache TTLs, PostHog settings and the `platform:gateway` knobs from the
@@ -136,8 +137,9 @@ export class EdgeFunctions extends pulumi.ComponentResource {
     };
     if (args.slackWebhookUrl !== undefined)
       values[gatewayEnvironment.slackWebhookUrl.name] = args.slackWebhookUrl;
-    for (const [key, value] of Object.entries(args.observabilitySecrets ?? {})) {
-      const variable = gatewayEnvironment[key as "metricsToken" | "otlpHeaders" | "sentryDsn"];
+    for (const [key, value] of Object.entries(args.optionalSecrets ?? {})) {
+      const variable =
+        gatewayEnvironment[key as "geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn"];
       if (value !== undefined) values[variable.name] = value;
     }
     const secrets = new SupabaseSecrets(
@@ -227,8 +229,8 @@ export function edgeFunctionsArgsFromConfig(
       ? {}
       : { slackWebhookUrl: config.secrets.slackWebhookUrl }),
     cacheVersion: config.cache.cacheVersion,
-    observabilitySecrets: Object.fromEntries(
-      (["metricsToken", "otlpHeaders", "sentryDsn"] as const)
+    optionalSecrets: Object.fromEntries(
+      (["geminiApiKey", "metricsToken", "otlpHeaders", "sentryDsn"] as const)
         .filter((name) => !config.missingSecrets.includes(`platform:${name}`))
         .map((name) => [name, config.secrets[name]]),
     ),

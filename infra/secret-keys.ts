@@ -42,6 +42,12 @@ export const secretKeys = [
       "GitHub secret <ENVIRONMENT>_SLACK_WEBHOOK_URL (uptime alerts); gateway SLACK_WEBHOOK_URL (spend alert)",
   },
   {
+    name: "geminiApiKey",
+    key: "platform:geminiApiKey",
+    usedBy: "gateway secret GEMINI_API_KEY (optional: Gemini candidates are skipped without it)",
+    optional: true,
+  },
+  {
     name: "metricsToken",
     key: "platform:metricsToken",
     usedBy:

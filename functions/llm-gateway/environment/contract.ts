@@ -185,10 +185,10 @@ export const gatewayEnvironment = {
   },
   geminiApiKey: {
     name: "GEMINI_API_KEY",
-    doc: "Gemini API key (Google AI Studio); Gemini candidates fail without it.",
+    doc: "Gemini API key (Google AI Studio); without it Gemini candidates are skipped.",
     rule: { kind: "text" },
     defaultSource: "none",
-    setBy: "the operator (supabase secrets set GEMINI_API_KEY=...)",
+    stackKey: "platform:geminiApiKey",
     secret: true,
   },
   geminiBaseUrl: {
