@@ -5,11 +5,11 @@
 // (pkg/resource/deploy/deployment.go generateURN, sdk/go/common/resource/urn/urn.go New).
 import * as grpc from "@grpc/grpc-js";
 import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
-import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import * as pulumi from "@pulumi/pulumi";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { createEngineService, type EngineLogEntry } from "./engine-service";
 import {
   recordingMocks,
   recordMonitor,
@@ -17,19 +17,6 @@ import {
   type PatchableMonitor,
   type ResourceRecorder,
 } from "./recording-mocks";
-
-/** Severity of a message the program logged through the engine (`pulumirpc.LogSeverity`). */
-export type LogSeverity = "debug" | "info" | "warning" | "error";
-
-/** One `Engine.Log` call. */
-export interface EngineLogEntry {
-  /** How severe the message is. */
-  severity: LogSeverity;
-  /** The text as the program sent it. */
-  message: string;
-  /** The resource the message is about, when the program named one. */
-  urn: string | undefined;
-}
 
 /** Options of {@link startEngineServer}. */
 export interface EngineServerOptions {
@@ -54,12 +41,6 @@ export interface EngineServer {
 }
 
 const rootStackType = "pulumi:pulumi:Stack";
-const severities: Record<number, LogSeverity> = {
-  [engineProto.LogSeverity.DEBUG]: "debug",
-  [engineProto.LogSeverity.INFO]: "info",
-  [engineProto.LogSeverity.WARNING]: "warning",
-  [engineProto.LogSeverity.ERROR]: "error",
-};
 
 /** The URN the engine gives a resource: the parent's qualified type, unless it is the stack. */
 export function engineUrn(
@@ -112,10 +93,9 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
     return { monitor, recorder: recordMonitor(monitor, () => Promise.resolve()) };
   })();
   const { monitor } = recorder;
-  const logs: EngineLogEntry[] = [];
+  const engineService = createEngineService();
   const refusals: string[] = [];
   const registered = new Set<string>();
-  let rootUrn = "";
 
   const guardRegistration =
     (forward: (request: never, callback: Callback) => unknown): UnaryHandler =>
@@ -176,31 +156,7 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
       callback(null, new Empty());
     },
   } as unknown as grpc.UntypedServiceImplementation);
-  server.addService(engineGrpc.EngineService, {
-    log(call: grpc.ServerUnaryCall<engineProto.LogRequest, unknown>, callback: Callback) {
-      logs.push({
-        severity: severities[call.request.getSeverity()] ?? "info",
-        message: call.request.getMessage(),
-        urn: call.request.getUrn() || undefined,
-      });
-      callback(null, new Empty());
-    },
-    getRootResource(_call: grpc.ServerUnaryCall<unknown, unknown>, callback: Callback) {
-      const response = new engineProto.GetRootResourceResponse();
-      response.setUrn(rootUrn);
-      callback(null, response);
-    },
-    setRootResource(
-      call: grpc.ServerUnaryCall<engineProto.SetRootResourceRequest, unknown>,
-      callback: Callback,
-    ) {
-      rootUrn = call.request.getUrn();
-      callback(null, new engineProto.SetRootResourceResponse());
-    },
-    requirePulumiVersion(_call: grpc.ServerUnaryCall<unknown, unknown>, callback: Callback) {
-      callback(null, new engineProto.RequirePulumiVersionResponse());
-    },
-  } as unknown as grpc.UntypedServiceImplementation);
+  server.addService(engineGrpc.EngineService, engineService.implementation);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
@@ -210,7 +166,7 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
   return {
     address: `127.0.0.1:${port}`,
     recorder: recorder.recorder,
-    logs,
+    logs: engineService.logs,
     refusals,
     stop: () =>
       new Promise<void>((resolve) => {

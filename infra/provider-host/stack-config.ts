@@ -5,7 +5,8 @@
 // no `secure:` values, so the secrets (infra/secret-keys.ts) come from the caller.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { readProjectFile } from "../plan/project-file";
+import { engineConfigFromStackFile } from "../plan/stack-config";
 import { secretKeys } from "../secret-keys";
 import { secretValue, type PropertyMap } from "./property-values";
 
@@ -32,16 +33,20 @@ export function providerStackConfig(
   secrets: Record<string, string>,
 ): ProviderStackConfig {
   const file = path.join(projectDirectory, `Pulumi.${stack}.yaml`);
-  const parsed = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  // The stack file read as the plan reads it for the program (infra/plan/stack-config.ts).
+  const stackConfig = engineConfigFromStackFile(readFileSync(file, "utf8"), {
+    stackFile: file,
+    projectName: readProjectFile(projectDirectory).name,
+  });
+  const [secureKey] = stackConfig.secretKeys;
+  if (secureKey !== undefined) {
+    throw new Error(
+      `${file}: ${secureKey} is a \`secure:\` value; pass its plaintext as a secret instead`,
+    );
+  }
   const args: PropertyMap = {};
   const variables: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed?.config ?? {})) {
-    if (isSecure(value)) {
-      throw new Error(
-        `${file}: ${key} is a \`secure:\` value; pass its plaintext as a secret instead`,
-      );
-    }
-    const text = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, text] of Object.entries(stackConfig.values)) {
     args[key] = text;
     variables[`${dynamicProviderPackage}:config:${key}`] = text;
   }
@@ -65,8 +70,4 @@ export function placeholderSecrets(supabaseAccessToken: string): Record<string, 
     secrets[key] = `placeholder-${key.replace(/[^A-Za-z0-9]/g, "-")}`;
   secrets["platform:supabaseAccessToken"] = supabaseAccessToken;
   return secrets;
-}
-
-function isSecure(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "secure" in value;
 }
