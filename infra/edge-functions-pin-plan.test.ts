@@ -35,7 +35,9 @@ describe("the plan of a stack pinned to a build this checkout does not hold", ()
 
   it("deploys the pinned hash", () => {
     const deployment = (JSON.parse(run.stdout) as PlanJson).resources.find(
-      (resource) => resource.type === "pulumi-nodejs:dynamic/supabase:FunctionDeployment",
+      (resource) =>
+        resource.type === "pulumi-nodejs:dynamic/supabase:FunctionDeployment" &&
+        resource.inputs["slug"] === "llm-gateway",
     );
     expect(deployment?.inputs["artifactSha256"]).toBe(pinned);
   });

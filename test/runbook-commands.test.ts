@@ -152,7 +152,9 @@ describe("the runbook's rollback by hash", () => {
   it("plans the gateway deployment of the pinned build", () => {
     const plan = JSON.parse(run.stdout) as PlanJson;
     const deployment = plan.resources.find(
-      (resource) => resource.type === "pulumi-nodejs:dynamic/supabase:FunctionDeployment",
+      (resource) =>
+        resource.type === "pulumi-nodejs:dynamic/supabase:FunctionDeployment" &&
+        resource.inputs["slug"] === "llm-gateway",
     );
     expect(deployment?.inputs["artifactSha256"]).toBe(pinned);
   });
