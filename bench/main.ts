@@ -411,6 +411,16 @@ async function main(): Promise<void> {
         "ms",
         (value) => value <= 5,
       ),
+      ...plan.map((stack) =>
+        check(
+          `plan-time-${stack.stack}`,
+          `offline plan of ${stack.stack} (\`npm run plan -- --stack ${stack.stack} --json\`), wall time`,
+          "< 10 s",
+          stack.ok ? stack.ms / 1000 : null,
+          "s",
+          (value) => value < 10,
+        ),
+      ),
       check(
         "bench-duration",
         "whole benchmark wall time",

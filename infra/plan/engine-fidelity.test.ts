@@ -17,11 +17,13 @@ const withoutProgramTsconfig = temporaryProject(fixture);
 const withProgramTsconfig = temporaryProject(fixture);
 const duplicateNames = temporaryProject(fixture);
 const withNodeArguments = temporaryProject(fixture);
+const transpileOnly = temporaryProject(fixture);
 
 let failing: PlanCommandRun;
 let passing: PlanCommandRun;
 let duplicate: PlanCommandRun;
 let nodeArguments: PlanCommandRun;
+let transpiled: PlanCommandRun;
 
 beforeAll(async () => {
   for (const project of [withProgramTsconfig, duplicateNames, withNodeArguments]) {
@@ -30,6 +32,15 @@ beforeAll(async () => {
       JSON.stringify({ extends: "../tsconfig.json" }),
     );
   }
+  // ES2020 libraries bring the TS2554 error back; noCheck makes the SDK start ts-node with
+  // transpileOnly (what infra/tsconfig.json does), so the engine never reports it.
+  writeFileSync(
+    join(transpileOnly.directory, "app", "tsconfig.json"),
+    JSON.stringify({
+      extends: "../tsconfig.json",
+      compilerOptions: { lib: ["ES2020"], noCheck: true },
+    }),
+  );
   writeFileSync(
     join(duplicateNames.directory, "Pulumi.dev.yaml"),
     "config:\n  fidelity:greeting: hello\n  fidelity:names: [same, same]\n",
@@ -41,11 +52,12 @@ beforeAll(async () => {
   const plan = (project: { directory: string }) =>
     runPlanCommand(["--cwd", project.directory, "--stack", "dev", "--json"]);
   // Each run type-checks a program; the suite-wide plan limit decides how many run at once.
-  [failing, passing, duplicate, nodeArguments] = await Promise.all([
+  [failing, passing, duplicate, nodeArguments, transpiled] = await Promise.all([
     plan(withoutProgramTsconfig),
     plan(withProgramTsconfig),
     plan(duplicateNames),
     plan(withNodeArguments),
+    plan(transpileOnly),
   ]);
 }, timeouts.planHook);
 
@@ -55,6 +67,7 @@ afterAll(() => {
     withProgramTsconfig,
     duplicateNames,
     withNodeArguments,
+    transpileOnly,
   ]) {
     project.remove();
   }
@@ -121,5 +134,11 @@ describe("runtime.options.nodeargs", () => {
       "--max-old-space-size=3072",
       "--no-deprecation",
     ]);
+  });
+});
+
+describe("a program folder tsconfig.json with noCheck", () => {
+  it("is transpiled only: the type error the engine would skip does not fail the plan", () => {
+    expect([transpiled.exitCode, transpiled.stderr]).toEqual([0, ""]);
   });
 });
