@@ -31,6 +31,7 @@ describe("platform:gateway", () => {
       storeTimeoutMs: 250,
       defaultMaxTokens: 4096,
       maxBodyBytes: 1_048_576,
+      memoryStoreMaxBytes: 67_108_864,
       logLevel: "info",
       anthropicBaseUrl: "https://api.anthropic.com",
       openaiBaseUrl: "https://api.openai.com/v1",

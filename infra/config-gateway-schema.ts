@@ -129,6 +129,7 @@ const knobs = {
   storeTimeoutMs: withDefault(variables.storeTimeoutMs),
   defaultMaxTokens: withDefault(variables.defaultMaxTokens),
   maxBodyBytes: withDefault(variables.maxBodyBytes),
+  memoryStoreMaxBytes: withDefault(variables.memoryStoreMaxBytes),
   bodyTimeoutMs: optional(variables.bodyTimeoutMs),
   maxResponseBytes: optional(variables.maxResponseBytes),
   maxEventBytes: optional(variables.maxEventBytes),

@@ -92,6 +92,8 @@ export interface GatewayConfig {
   defaultMaxTokens: number;
   /** `GATEWAY_MAX_BODY_BYTES`. @default 1048576 */
   maxBodyBytes: number;
+  /** `GATEWAY_MEMORY_STORE_MAX_BYTES`. @default 67108864 */
+  memoryStoreMaxBytes: number;
   /** `GATEWAY_BODY_TIMEOUT_MS`. @default 10000 */
   bodyTimeoutMs: number;
   /** `LLM_MAX_RESPONSE_BYTES`. @default 16777216 */
@@ -331,6 +333,7 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     storeTimeoutMs: withDefault(environment, variables.storeTimeoutMs),
     defaultMaxTokens: withDefault(environment, variables.defaultMaxTokens),
     maxBodyBytes: withDefault(environment, variables.maxBodyBytes),
+    memoryStoreMaxBytes: withDefault(environment, variables.memoryStoreMaxBytes),
     bodyTimeoutMs: withDefault(environment, variables.bodyTimeoutMs),
     maxResponseBytes: withDefault(environment, variables.maxResponseBytes),
     maxEventBytes: withDefault(environment, variables.maxEventBytes),

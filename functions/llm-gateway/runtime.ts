@@ -134,6 +134,7 @@ export async function createRuntime(
       upstashToken: config.upstashToken,
       redisUrl: config.redisUrl,
       timeoutMs: config.storeTimeoutMs,
+      memoryMaxBytes: config.memoryStoreMaxBytes,
       onError: (operation, error) => {
         metrics.storeErrors.increment({ operation });
         logger.warn("store_error", { operation, reason: error.reason });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cacheKey, chatKeyMaterial, embeddingKeyMaterial, isCacheable } from "./cache-key.ts";
 import type { ChatCompletionRequest } from "../openai-types.ts";
+import { canonicalJson } from "../../_shared/canonical-json.ts";
+import { sha256Hex } from "../../_shared/sha256.ts";
 
 const request: ChatCompletionRequest = {
   model: "tier:default",
@@ -13,6 +15,16 @@ const keyOf = (value: ChatCompletionRequest, scope = "caller:a") =>
   cacheKey("response", scope, chatKeyMaterial(value));
 
 describe("cache keys", () => {
+  it("are the digest of the scope and the canonical JSON text, so stored answers stay reachable", async () => {
+    const large: ChatCompletionRequest = {
+      ...request,
+      messages: [{ role: "user", content: "é ".repeat(300_000) }],
+    };
+    expect(await keyOf(large)).toBe(
+      `llm:cache:response:${sha256Hex(`caller:a\n${canonicalJson(chatKeyMaterial(large))}`)}`,
+    );
+  });
+
   it("do not depend on member order", async () => {
     const reordered = JSON.parse(
       '{"max_tokens":100,"temperature":0,"messages":[{"content":"Hi","role":"user"}],"model":"tier:default"}',

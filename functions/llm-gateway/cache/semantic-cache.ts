@@ -110,7 +110,7 @@ export async function embedCacheText(
   text: string,
 ): Promise<number[] | undefined> {
   const embedding: EmbeddingRequest = { model: `tier:${semanticEmbeddingTier}`, input: text };
-  const key = cacheKey("embedding", embeddingScope, embeddingKeyMaterial(embedding));
+  const key = await cacheKey("embedding", embeddingScope, embeddingKeyMaterial(embedding));
   try {
     const cached = await runtime.store.get(key);
     const answer = cached === null ? undefined : decodeStoredAnswer(cached);

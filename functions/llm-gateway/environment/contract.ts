@@ -427,6 +427,15 @@ export const gatewayEnvironment = {
     stackKey: "platform:gateway.maxBodyBytes",
     secret: false,
   },
+  memoryStoreMaxBytes: {
+    name: "GATEWAY_MEMORY_STORE_MAX_BYTES",
+    doc: "Byte bound of the in-memory store used when no Redis/Upstash is configured (npm start, or an isolate without a store): cached answers are evicted least recently used first; budget counters and breaker state never are.",
+    rule: { kind: "number", integer: true, minimum: 1_048_576, unit: "bytes" },
+    default: 67_108_864,
+    defaultSource: "gateway (64 MiB; no seed figure)",
+    stackKey: "platform:gateway.memoryStoreMaxBytes",
+    secret: false,
+  },
   bodyTimeoutMs: {
     name: "GATEWAY_BODY_TIMEOUT_MS",
     doc: "How long the request body may take to arrive (e.g. a Content-Length larger than the body); 408 once passed.",
@@ -685,6 +694,7 @@ export const gatewayKnobKeys = [
   "storeTimeoutMs",
   "defaultMaxTokens",
   "maxBodyBytes",
+  "memoryStoreMaxBytes",
   "bodyTimeoutMs",
   "maxResponseBytes",
   "maxEventBytes",

@@ -35,6 +35,7 @@ const knobs: Required<GatewayKnobs> = {
   storeTimeoutMs: 321,
   defaultMaxTokens: 2048,
   maxBodyBytes: 65_536,
+  memoryStoreMaxBytes: 8_388_608,
   bodyTimeoutMs: 4321,
   maxResponseBytes: 2_000_000,
   maxEventBytes: 300_000,

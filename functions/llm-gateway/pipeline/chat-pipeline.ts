@@ -225,7 +225,7 @@ export async function serveChat(
     context,
     space,
     cacheable
-      ? cacheKey(
+      ? await cacheKey(
           "response",
           `${scope}|version:${runtime.config.cacheVersion}`,
           chatKeyMaterial(chat),

@@ -40,7 +40,7 @@ export async function handleEmbeddings(
   context.outcome.tier = route.tier.name;
   const key = wantsNoCache(request)
     ? undefined
-    : cacheKey(
+    : await cacheKey(
         "embedding",
         cacheScopeOf(request, caller, embedding.user),
         embeddingKeyMaterial(embedding),
