@@ -30,6 +30,7 @@ import { boundedHeapV8Flags, measureMemoryStore } from "./scenarios/memory-store
 import { measureMetricsAggregation } from "./scenarios/metrics-aggregation";
 import { measureOverhead } from "./scenarios/overhead";
 import { measurePlan } from "./scenarios/plan-time";
+import { measureRequestPaths } from "./scenarios/request-paths";
 import { measureServeFloor } from "./scenarios/serve-floor";
 import { measureSemanticCache } from "./scenarios/semantic-cache";
 
@@ -140,6 +141,8 @@ async function main(): Promise<void> {
 
     progress.step(2, "non-cached overhead: direct vs gateway vs Portkey");
     const overhead = await measureOverhead(context, simulator, memoryGateway, portkey);
+    simulator.requests.length = 0;
+    const requestPaths = await measureRequestPaths(context, simulator, memoryGateway);
     simulator.requests.length = 0;
 
     progress.step(3, "cache-hit latency per store");
@@ -421,6 +424,50 @@ async function main(): Promise<void> {
           (value) => value < 10,
         ),
       ),
+      check(
+        "miss-overhead-p50",
+        "non-streaming cache miss (key, lookup, upstream, store) over a direct call, sequential, p50",
+        "<= 0.5 ms",
+        requestPaths.missP50 - requestPaths.directP50,
+        "ms",
+        (value) => value <= 0.5,
+      ),
+      check(
+        "throughput-64-vs-16",
+        "gateway req/s at 64 concurrent / at 16 (cache bypassed)",
+        ">= 1.5x",
+        requestPaths.requestsPerSecond64 / requestPaths.requestsPerSecond16,
+        "x",
+        (value) => value >= 1.5,
+      ),
+      ...requestPaths.bodySizes.flatMap((size) => {
+        const label = `${Math.round(size.bodyBytes / 1000)} KB body`;
+        const overheadOf = (path: "miss" | "hit" | "bypass") =>
+          size.gatewayP50[path] - size.directP50;
+        return [
+          ...(["miss", "hit", "bypass"] as const).map((path) =>
+            check(
+              `body-${size.bodyBytes}-${path}-overhead`,
+              `${label}: gateway ${path} over a direct call, p50 (no target)`,
+              "reported",
+              overheadOf(path),
+              "ms",
+            ),
+          ),
+          ...(size.bodyBytes >= 1_000_000
+            ? [
+                check(
+                  `body-${size.bodyBytes}-hit-vs-bypass`,
+                  `${label}: hit overhead minus bypass overhead, p50`,
+                  "<= 0 ms",
+                  overheadOf("hit") - overheadOf("bypass"),
+                  "ms",
+                  (value) => value <= 0,
+                ),
+              ]
+            : []),
+        ];
+      }),
       check(
         "bench-duration",
         "whole benchmark wall time",
