@@ -1,4 +1,6 @@
 import type { LatencySummary } from "../lib/stats";
+import type { JobsBenchResult } from "../scenarios/jobs";
+import type { StreamingResult } from "../scenarios/streaming";
 
 /** Latency summary (ms) plus throughput of one load run. */
 export interface RunFigures extends LatencySummary {
@@ -63,6 +65,10 @@ export interface BenchResults {
   cost: Record<string, unknown>;
   /** Artifact size and cold starts. */
   coldStart: Record<string, unknown>;
+  /** Streams of 10, 100 and 1,000 chunks: direct, gateway and Portkey (absent in older files). */
+  streaming?: StreamingResult;
+  /** Job submit latency against a cache hit, and the worker's throughput (absent in older files). */
+  jobs?: JobsBenchResult;
   /** Offline plan wall time per stack. */
   plan: { stack: string; ms: number; ok: boolean; resources?: number; error?: string }[];
   /** Target checks. */

@@ -4,12 +4,7 @@ import { cacheDistanceHeader } from "../cache/semantic-cache.ts";
 import type { StoredAnswer } from "../cache/cached-answer.ts";
 import { InvalidRequestError, UpstreamProtocolError } from "../errors.ts";
 import { jsonTextResponse } from "../http.ts";
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-} from "../openai-types.ts";
-import type { AttemptContext } from "../providers/provider.ts";
+import type { ChatCompletion, ChatCompletionRequest } from "../openai-types.ts";
 import { cacheScopeOf, type Caller } from "../request/caller.ts";
 import { createPromptScrubber, promptTexts } from "../request/prompt-scrubber.ts";
 import type { RequestContext } from "../request/request-context.ts";
@@ -35,8 +30,9 @@ import {
 } from "./answer-pipeline.ts";
 import type { AnswerFormat } from "./answer-format.ts";
 import { chunksFromCompletion } from "./completion-assembly.ts";
-import { isMeaningfulChunk, sseHeaders } from "./sse-response.ts";
-import { pumpStream, type OpenedStream } from "./stream-pump.ts";
+import { sseHeaders } from "./sse-response.ts";
+import { openStream } from "./stream-open.ts";
+import { pumpStream } from "./stream-pump.ts";
 
 /** Request header by which a client asks for a 400 instead of silently ignored parameters. */
 export const strictParametersHeader = "x-llm-strict-parameters";
@@ -126,40 +122,6 @@ function checkStructured(provider: string, completion: ChatCompletion): ChatComp
     }
   }
   return completion;
-}
-
-async function openStream(
-  runtime: GatewayRuntime,
-  request: ChatCompletionRequest,
-  candidate: Candidate,
-  attempt: AttemptContext,
-): Promise<OpenedStream> {
-  const provider = runtime.chatProviders.get(candidate.provider);
-  if (!provider) throw new UpstreamProtocolError(candidate.provider, "provider not configured");
-  // The attempt's signal stops mattering once the stream is committed; this one outlives it.
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  const iterator = await provider.stream(request, candidate.model, {
-    ...attempt,
-    signal: AbortSignal.any([attempt.signal, controller.signal]),
-  });
-  const buffered: ChatCompletionChunk[] = [];
-  try {
-    while (true) {
-      const next = await iterator.next();
-      if (next.done) {
-        if (!buffered.some(isMeaningfulChunk))
-          throw new UpstreamProtocolError(candidate.provider, "stream ended without content");
-        return { buffered, iterator, finished: true, abort };
-      }
-      buffered.push(next.value);
-      if (isMeaningfulChunk(next.value)) return { buffered, iterator, finished: false, abort };
-    }
-  } catch (error) {
-    abort();
-    await iterator.return?.(undefined)?.catch?.(() => undefined);
-    throw error;
-  }
 }
 
 function respondFromCache(
@@ -302,6 +264,9 @@ export async function serveChat(
       encoder: format.encoder(includeUsage),
       idleMs: runtime.config.attemptTimeoutMs,
       structured,
+      // Only an answer that will be stored is assembled from the passed-through chunks.
+      assemble: key !== undefined || semantic.miss !== undefined,
+      maxAnswerBytes: runtime.config.maxResponseBytes,
       redact: (text) => runtime.redact(scrub(text)),
       onFinished: (answer) => {
         if (answer) {

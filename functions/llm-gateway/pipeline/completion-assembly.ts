@@ -111,6 +111,23 @@ export class CompletionAssembler {
 }
 
 /**
+ * The completion that streamed chunks (JSON texts, as a pass-through stream kept them) add up to,
+ * assembled once at the end of the stream: one `JSON.parse` for all the chunks instead of one per
+ * chunk while it streams.
+ * @throws SyntaxError when a chunk is not JSON.
+ */
+export function assembleCompletion(
+  chunks: readonly string[],
+  usage: Usage | undefined,
+): ChatCompletion {
+  const assembler = new CompletionAssembler();
+  const parsed = JSON.parse(`[${chunks.join(",")}]`) as ChatCompletionChunk[];
+  for (const chunk of parsed) assembler.add(chunk);
+  if (usage) assembler.usage = usage;
+  return assembler.completion();
+}
+
+/**
  * Replays a completion as the chunks a stream would have carried: a role chunk, one content (or
  * tool call) chunk, a finish chunk per choice, then the usage chunk when `includeUsage`.
  */

@@ -7,6 +7,17 @@ export function sseFrame(data: unknown): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
 }
 
+/**
+ * Chunks given as JSON texts, framed as `data:` events in one piece of bytes (one encode for the
+ * lot, no JSON work).
+ */
+export function dataFrames(chunks: readonly string[]): Uint8Array {
+  if (chunks.length === 1) return encoder.encode(`data: ${chunks[0] as string}\n\n`);
+  let text = "";
+  for (const chunk of chunks) text += `data: ${chunk}\n\n`;
+  return encoder.encode(text);
+}
+
 /** The terminating frame of a successful OpenAI stream. */
 export const doneFrame = encoder.encode("data: [DONE]\n\n");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../openai-types.ts";
+import { AnthropicStreamTranslator } from "./anthropic-stream-translate.ts";
 import {
-  AnthropicStreamTranslator,
   fromAnthropicResponse,
   translateToAnthropic,
   unsupportedOnAnthropic,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../openai-types.ts";
+import { AnthropicStreamTranslator } from "./anthropic-stream-translate.ts";
 import {
-  AnthropicStreamTranslator,
   finishReasonOf,
   fromAnthropicResponse,
   toAnthropicRequest,

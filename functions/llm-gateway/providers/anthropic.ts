@@ -1,20 +1,19 @@
-import { parseServerSentEvents, ServerSentEventTooLargeError } from "../../_shared/sse.ts";
-import { UpstreamHttpError, UpstreamProtocolError } from "../errors.ts";
+import { UpstreamProtocolError } from "../errors.ts";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from "../openai-types.ts";
+import { AnthropicChunkSource } from "./anthropic-stream.ts";
 import {
-  AnthropicStreamTranslator,
   fromAnthropicResponse,
   translateToAnthropic,
   unsupportedOnAnthropic,
   type AnthropicResponse,
-  type StructuredOutputTool,
 } from "./anthropic-translate.ts";
+import { parsedChunks, type ChunkSource } from "./chunk-source.ts";
 import type { AttemptContext, ChatProvider, ResponseLimits } from "./provider.ts";
-import { postJson, readJson, streamReadError } from "./upstream-fetch.ts";
+import { postJson, readJson } from "./upstream-fetch.ts";
 
 /** Settings of {@link AnthropicProvider}. */
 export interface AnthropicProviderOptions {
@@ -87,11 +86,11 @@ export class AnthropicProvider implements ChatProvider {
     return fromAnthropicResponse(message, undefined, structuredTool);
   }
 
-  async stream(
+  async streamChunks(
     request: ChatCompletionRequest,
     model: string,
     context: AttemptContext,
-  ): Promise<AsyncIterator<ChatCompletionChunk>> {
+  ): Promise<ChunkSource> {
     const { body, structuredTool } = translateToAnthropic(
       request,
       model,
@@ -108,54 +107,19 @@ export class AnthropicProvider implements ChatProvider {
     );
     if (!response.body)
       throw new UpstreamProtocolError(this.name, "streaming response has no body");
-    return this.chunks(response.body, model, context.signal, structuredTool);
-  }
-
-  private async *chunks(
-    body: ReadableStream<Uint8Array>,
-    model: string,
-    signal: AbortSignal,
-    structuredTool: StructuredOutputTool | undefined,
-  ): AsyncGenerator<ChatCompletionChunk> {
-    const events = parseServerSentEvents(body, {
+    return new AnthropicChunkSource(this.name, response.body, context.signal, {
+      model,
+      structuredTool,
       maxEventBytes: this.options.limits.maxEventBytes,
     });
-    const translator = new AnthropicStreamTranslator(model, undefined, structuredTool);
-    let ended = false;
-    try {
-      while (!ended) {
-        let next: IteratorResult<{ event: string; data: string }>;
-        try {
-          next = await events.next();
-        } catch (error) {
-          if (error instanceof ServerSentEventTooLargeError)
-            throw new UpstreamProtocolError(
-              this.name,
-              `stream event larger than LLM_MAX_EVENT_BYTES (${error.limit} bytes)`,
-            );
-          throw streamReadError(this.name, error, signal);
-        }
-        if (next.done) break;
-        let data: Record<string, unknown>;
-        try {
-          data = JSON.parse(next.value.data) as Record<string, unknown>;
-        } catch {
-          throw new UpstreamProtocolError(this.name, "malformed JSON in stream event");
-        }
-        // The event name is also in data.type; prefer the SSE field, as Anthropic's SDK does.
-        const step = translator.step(
-          next.value.event === "message" ? String(data.type ?? "") : next.value.event,
-          data,
-        );
-        if (step.kind === "chunk") yield step.chunk;
-        else if (step.kind === "error")
-          throw new UpstreamHttpError(this.name, step.status, `stream error: ${step.message}`);
-        else if (step.kind === "end") ended = true;
-      }
-    } finally {
-      await events.return(undefined);
-    }
-    if (!ended) throw new UpstreamProtocolError(this.name, "stream ended before message_stop");
-    yield translator.usageChunk();
+  }
+
+  /** {@link streamChunks} as parsed chunk objects. */
+  async stream(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<AsyncIterator<ChatCompletionChunk>> {
+    return parsedChunks(await this.streamChunks(request, model, context));
   }
 }

@@ -1,5 +1,4 @@
-import { parseServerSentEvents, ServerSentEventTooLargeError } from "../../_shared/sse.ts";
-import { UpstreamHttpError, UpstreamProtocolError } from "../errors.ts";
+import { UpstreamProtocolError } from "../errors.ts";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -13,7 +12,9 @@ import type {
   EmbeddingProvider,
   ResponseLimits,
 } from "./provider.ts";
-import { postJson, readJson, streamReadError } from "./upstream-fetch.ts";
+import { parsedChunks, type ChunkSource } from "./chunk-source.ts";
+import { OpenAiChunkSource } from "./openai-stream.ts";
+import { postJson, readJson } from "./upstream-fetch.ts";
 
 /** Settings of {@link OpenAiProvider}. */
 export interface OpenAiProviderOptions {
@@ -49,13 +50,6 @@ function upstreamBody(request: ChatCompletionRequest, model: string): Record<str
     if (!gatewayOnlyMembers.has(key) && request[key] !== undefined) body[key] = request[key];
   }
   return body;
-}
-
-/** Maps an OpenAI error `type`/`code` seen inside a stream to the HTTP status it stands for. */
-function statusOfStreamError(error: { type?: unknown; code?: unknown }): number {
-  if (error.code === "rate_limit_exceeded" || error.type === "rate_limit_error") return 429;
-  if (error.type === "invalid_request_error") return 400;
-  return 500;
 }
 
 /**
@@ -109,11 +103,11 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
     return completion;
   }
 
-  async stream(
+  async streamChunks(
     request: ChatCompletionRequest,
     model: string,
     context: AttemptContext,
-  ): Promise<AsyncIterator<ChatCompletionChunk>> {
+  ): Promise<ChunkSource> {
     // Usage is always requested upstream: cost is computed from it even when the client did not ask.
     const body = {
       ...upstreamBody(request, model),
@@ -130,57 +124,21 @@ export class OpenAiProvider implements ChatProvider, EmbeddingProvider {
     );
     if (!response.body)
       throw new UpstreamProtocolError(this.name, "streaming response has no body");
-    return this.chunks(response.body, context.signal);
+    return new OpenAiChunkSource(
+      this.name,
+      response.body,
+      context.signal,
+      this.options.limits.maxEventBytes,
+    );
   }
 
-  private async *chunks(
-    body: ReadableStream<Uint8Array>,
-    signal: AbortSignal,
-  ): AsyncGenerator<ChatCompletionChunk> {
-    const events = parseServerSentEvents(body, {
-      maxEventBytes: this.options.limits.maxEventBytes,
-    });
-    let done = false;
-    try {
-      while (true) {
-        let next: IteratorResult<{ event: string; data: string }>;
-        try {
-          next = await events.next();
-        } catch (error) {
-          if (error instanceof ServerSentEventTooLargeError)
-            throw new UpstreamProtocolError(
-              this.name,
-              `stream event larger than LLM_MAX_EVENT_BYTES (${error.limit} bytes)`,
-            );
-          throw streamReadError(this.name, error, signal);
-        }
-        if (next.done) break;
-        const data = next.value.data;
-        if (data === "[DONE]") {
-          done = true;
-          break;
-        }
-        let parsed: ChatCompletionChunk & {
-          error?: { message?: string; type?: unknown; code?: unknown };
-        };
-        try {
-          parsed = JSON.parse(data) as typeof parsed;
-        } catch {
-          throw new UpstreamProtocolError(this.name, "malformed JSON in stream chunk");
-        }
-        if (parsed.error) {
-          throw new UpstreamHttpError(
-            this.name,
-            statusOfStreamError(parsed.error),
-            `stream error: ${parsed.error.message ?? "unknown"}`,
-          );
-        }
-        yield parsed;
-      }
-    } finally {
-      await events.return(undefined);
-    }
-    if (!done) throw new UpstreamProtocolError(this.name, "stream ended before [DONE]");
+  /** {@link streamChunks} as parsed chunk objects. */
+  async stream(
+    request: ChatCompletionRequest,
+    model: string,
+    context: AttemptContext,
+  ): Promise<AsyncIterator<ChatCompletionChunk>> {
+    return parsedChunks(await this.streamChunks(request, model, context));
   }
 
   async embed(

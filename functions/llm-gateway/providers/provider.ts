@@ -1,11 +1,11 @@
 import type {
   ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
   EmbeddingRequest,
   EmbeddingResponse,
 } from "../openai-types.ts";
 import type { ProviderName } from "../resilience/routing.ts";
+import type { ChunkSource } from "./chunk-source.ts";
 
 /** Per-attempt inputs every adapter call receives. */
 export interface AttemptContext {
@@ -42,14 +42,15 @@ export interface ChatProvider {
   ): Promise<ChatCompletion>;
   /**
    * Starts a streamed completion. Resolves once the provider accepted the request (status 2xx);
-   * the iterator yields OpenAI chunks, ending with a usage-only chunk, and throws an
-   * `UpstreamError` when the stream fails or is cut short.
+   * the source reads OpenAI chunks (as JSON texts, passed through when the wire format is
+   * OpenAI's), ending with a usage-only chunk, and throws an `UpstreamError` when the stream fails
+   * or is cut short.
    */
-  stream(
+  streamChunks(
     request: ChatCompletionRequest,
     model: string,
     context: AttemptContext,
-  ): Promise<AsyncIterator<ChatCompletionChunk>>;
+  ): Promise<ChunkSource>;
 }
 
 /** A provider of OpenAI-compatible embeddings. */
