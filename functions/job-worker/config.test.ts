@@ -49,6 +49,25 @@ describe("loadJobWorkerConfig", () => {
     expect(config.webhookSecrets.get("default")).toBe("whsec_0123456789abcdef");
   });
 
+  it("reads the gateway's store, where it adds its metrics", () => {
+    const config = loadJobWorkerConfig({
+      ...minimal,
+      UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io/",
+      UPSTASH_REDIS_REST_TOKEN: "upstash-token",
+    });
+
+    expect(config.store).toEqual({
+      upstashUrl: "https://eu1-example.upstash.io",
+      upstashToken: "upstash-token",
+    });
+  });
+
+  it("reads the metrics token of GET /metrics", () => {
+    expect(
+      loadJobWorkerConfig({ ...minimal, GATEWAY_METRICS_TOKEN: "metrics-token" }).metricsToken,
+    ).toBe("metrics-token");
+  });
+
   it("names the variable, the expectation and the value of a bad number", () => {
     expect(() => loadJobWorkerConfig({ ...minimal, JOB_MAX_ATTEMPTS: "0" })).toThrow(
       'JOB_MAX_ATTEMPTS must be a whole number of attempts from 1 to 100, got "0"',

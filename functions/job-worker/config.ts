@@ -20,6 +20,10 @@ export interface JobWorkerConfig {
   apiKeys: string[];
   /** Webhook signing secrets by name. */
   webhookSecrets: ReadonlyMap<string, string>;
+  /** The gateway's store, where the worker adds its metrics; none keeps them local. */
+  store: { upstashUrl?: string; upstashToken?: string; redisUrl?: string };
+  /** Bearer token of `GET /metrics`; open when undefined. */
+  metricsToken: string | undefined;
   /** See environment.ts for each. */
   maxAttempts: number;
   leaseMs: number;
@@ -95,6 +99,10 @@ export function loadJobWorkerConfig(
   }
   const apiKeys = read(variables.apiKeys) ?? [];
   const webhookSecrets = read(variables.webhookSecrets) ?? {};
+  const upstashUrl = read(variables.upstashUrl);
+  const upstashToken = read(variables.upstashToken);
+  const redisUrl = read(variables.redisUrl);
+  const metricsToken = read(variables.metricsToken);
   const numbers = {
     maxAttempts: read(variables.maxAttempts),
     leaseMs: read(variables.leaseMs),
@@ -123,6 +131,12 @@ export function loadJobWorkerConfig(
     gatewayUrl: gatewayUrl!,
     apiKeys,
     webhookSecrets: new Map(Object.entries(webhookSecrets)),
+    store: {
+      ...(upstashUrl === undefined ? {} : { upstashUrl }),
+      ...(upstashToken === undefined ? {} : { upstashToken }),
+      ...(redisUrl === undefined ? {} : { redisUrl }),
+    },
+    metricsToken,
     maxAttempts: numbers.maxAttempts!,
     leaseMs: numbers.leaseMs!,
     stepTimeoutMs: numbers.stepTimeoutMs!,

@@ -27,8 +27,11 @@ const milliseconds = (minimum: number, maximum?: number): NumberRule => ({
 // paid plans): an invocation must be done well before, whatever the plan.
 const freePlanWallClockMs = 150_000;
 
-/** The `JOB_WEBHOOK_SECRETS` schema: signing secret name to secret. */
-function webhookSecretsSchema(z: typeof zod): zod.ZodType<Record<string, string>> {
+/**
+ * The `JOB_WEBHOOK_SECRETS` schema: signing secret name to secret. The gateway's contract holds the
+ * same one (`jobWebhookSecretsSchema`); environment.test.ts keeps them equal.
+ */
+export function webhookSecretsSchema(z: typeof zod): zod.ZodType<Record<string, string>> {
   return z.record(
     z
       .string()
@@ -45,7 +48,8 @@ export const jobWorkerEnvironment = {
     doc: "Postgres URL of the job tables; a Supavisor transaction-pooler URL (port 6543) when connections must be pooled.",
     rule: { kind: "text" } satisfies TextRule,
     defaultSource: "SUPABASE_DB_URL",
-    setBy: "the operator (optional); npm start and tests set it to the local PGlite",
+    setBy:
+      "platform:databaseUrl (optional Pulumi secret, the project's secret shared with the gateway); npm start and tests set it to the local PGlite",
     secret: true,
   },
   supabaseDbUrl: {
@@ -169,6 +173,38 @@ export const jobWorkerEnvironment = {
     default: 10,
     defaultSource: "platform (no seed figure)",
     secret: false,
+  },
+  upstashUrl: {
+    name: "UPSTASH_REDIS_REST_URL",
+    doc: "The gateway's store (its own variable): the worker adds its job metrics to the totals the gateway's /metrics shows. With UPSTASH_REDIS_REST_TOKEN.",
+    rule: { kind: "url" } satisfies UrlRule,
+    defaultSource: "none: the worker's metrics stay on its own GET /metrics",
+    setBy: "infra (Upstash), shared with the gateway",
+    secret: false,
+  },
+  upstashToken: {
+    name: "UPSTASH_REDIS_REST_TOKEN",
+    doc: "Token of UPSTASH_REDIS_REST_URL.",
+    rule: { kind: "text" } satisfies TextRule,
+    defaultSource: "none",
+    setBy: "infra (Upstash), shared with the gateway",
+    secret: true,
+  },
+  redisUrl: {
+    name: "REDIS_URL",
+    doc: "A Redis store over TCP, used when the Upstash variables are unset (npm start with Redis).",
+    rule: { kind: "text" } satisfies TextRule,
+    defaultSource: "none",
+    setBy: "the operator, shared with the gateway",
+    secret: true,
+  },
+  metricsToken: {
+    name: "GATEWAY_METRICS_TOKEN",
+    doc: "Bearer token the worker's GET /metrics requires, as the gateway's does; open when unset (local runs).",
+    rule: { kind: "text" } satisfies TextRule,
+    defaultSource: "none: open",
+    setBy: "infra (platform:metricsToken), shared with the gateway",
+    secret: true,
   },
   databaseTimeoutMs: {
     name: "JOB_DATABASE_TIMEOUT_MS",

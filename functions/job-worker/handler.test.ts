@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { JobMetrics } from "../_shared/jobs/job-metrics.ts";
 import type { JobStore } from "../_shared/jobs/job-store.ts";
 import { createWorkerHandler, type WorkerHandlerOptions } from "./handler.ts";
 
 /** A store with an empty queue: the handler's own behaviour is under test here. */
 const emptyStore = {
-  claimStep: () => Promise.resolve({ status: "none" }),
+  claimStep: () => Promise.resolve({ status: "none", expiredJobs: [] }),
   claimWebhook: () => Promise.resolve({ status: "none" }),
 } as unknown as JobStore;
 
@@ -61,5 +62,59 @@ describe("the worker's handler", () => {
     expect(response.status).toBe(202);
     expect(background).toHaveLength(1);
     await Promise.all(background);
+  });
+
+  it("flushes the job metrics after a batch", async () => {
+    let flushes = 0;
+    const metrics = {
+      jobs: new JobMetrics(),
+      render: () => Promise.resolve(""),
+      flush: () => Promise.resolve(void flushes++),
+    };
+
+    await handler({ metrics })(wake("gw_key_one"));
+
+    expect(flushes).toBe(1);
+  });
+});
+
+describe("the worker's GET /metrics", () => {
+  const metrics = (token?: string) => ({
+    jobs: new JobMetrics(),
+    render: () => Promise.resolve("llm_gateway_jobs_queue_depth 4\n"),
+    flush: () => Promise.resolve(),
+    token,
+  });
+  const scrape = (token?: string) =>
+    new Request("http://worker.test/job-worker/metrics", {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+
+  it("answers the job metrics in Prometheus text", async () => {
+    const response = await handler({ metrics: metrics() })(scrape());
+
+    expect({
+      status: response.status,
+      type: response.headers.get("content-type"),
+      body: await response.text(),
+    }).toEqual({
+      status: 200,
+      type: "text/plain; version=0.0.4; charset=utf-8",
+      body: "llm_gateway_jobs_queue_depth 4\n",
+    });
+  });
+
+  it("refuses a scrape without the metrics token when one is set", async () => {
+    const response = await handler({ metrics: metrics("metrics-token-0123") })(scrape("wrong"));
+
+    expect(response.status).toBe(401);
+  });
+
+  it("accepts a scrape with the metrics token", async () => {
+    const response = await handler({ metrics: metrics("metrics-token-0123") })(
+      scrape("metrics-token-0123"),
+    );
+
+    expect(response.status).toBe(200);
   });
 });

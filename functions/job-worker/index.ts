@@ -5,10 +5,17 @@
  */
 import { createDatabaseClient } from "../_shared/database/database-client.ts";
 import { createGatewayStepExecutor } from "../_shared/jobs/gateway-step-executor.ts";
+import { JobMetrics, refreshJobQueueGauges } from "../_shared/jobs/job-metrics.ts";
 import { createJobStore } from "../_shared/jobs/job-store.ts";
 import { createWebhookSender } from "../_shared/jobs/webhook-sender.ts";
 import { createLogger } from "../_shared/logger.ts";
 import { createRedactor } from "../_shared/redact.ts";
+import { createStore } from "../_shared/store/create-store.ts";
+import {
+  canShareMetrics,
+  renderSnapshot,
+  SharedMetrics,
+} from "../llm-gateway/telemetry/shared-metrics.ts";
 import { JobWorkerConfigError, loadJobWorkerConfig } from "./config.ts";
 import { createWorkerHandler } from "./handler.ts";
 
@@ -31,7 +38,15 @@ try {
   throw error;
 }
 
-const redact = createRedactor([...config.apiKeys, ...config.webhookSecrets.values()]);
+const redact = createRedactor(
+  [
+    ...config.apiKeys,
+    ...config.webhookSecrets.values(),
+    config.store.upstashToken,
+    config.store.redisUrl,
+    config.metricsToken,
+  ].filter((value): value is string => value !== undefined),
+);
 const logger = createLogger({ redact });
 const database = createDatabaseClient({
   url: config.databaseUrl,
@@ -50,9 +65,21 @@ const store = createJobStore({
 const [gatewayKey] = config.apiKeys;
 const execute = createGatewayStepExecutor({
   gatewayUrl: config.gatewayUrl,
-  apiKey: gatewayKey ?? "",
+  apiKey: gatewayKey,
   timeoutMs: config.stepTimeoutMs,
 });
+// The job metrics go where the gateway's /metrics adds up every isolate's figures: the gateway's
+// store (Upstash or Redis, the same variables). Without one they stay on this worker's /metrics.
+const jobMetrics = new JobMetrics();
+const metricsStore = await createStore({
+  ...config.store,
+  timeoutMs: 1000,
+  onError: (operation, error) => logger.warn("store_error", { operation, reason: error.reason }),
+});
+const sharedMetrics = new SharedMetrics(
+  canShareMetrics(metricsStore) ? metricsStore : undefined,
+  jobMetrics.all(),
+);
 const edgeRuntime = (globalThis as { EdgeRuntime?: { waitUntil(work: Promise<unknown>): void } })
   .EdgeRuntime;
 const handler = createWorkerHandler({
@@ -63,6 +90,17 @@ const handler = createWorkerHandler({
   timeBudgetMs: config.timeBudgetMs,
   maxSteps: config.maxStepsPerInvocation,
   log: logger,
+  metrics: {
+    jobs: jobMetrics,
+    token: config.metricsToken,
+    flush: () => sharedMetrics.flush(),
+    render: async () => {
+      await refreshJobQueueGauges(jobMetrics, store);
+      return renderSnapshot(
+        await sharedMetrics.snapshot().catch(() => sharedMetrics.localSnapshot()),
+      );
+    },
+  },
   ...(edgeRuntime === undefined ? {} : { waitUntil: (work) => edgeRuntime.waitUntil(work) }),
 });
 
@@ -88,7 +126,9 @@ const shutdown = (): void => {
   setTimeout(() => Deno.exit(0), 5000);
   void server
     .shutdown()
+    .then(() => sharedMetrics.close())
     .then(() => database.close())
+    .then(() => metricsStore.close())
     .finally(() => Deno.exit(0));
 };
 Deno.addSignalListener("SIGINT", shutdown);

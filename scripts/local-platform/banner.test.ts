@@ -73,4 +73,20 @@ describe("renderBanner", () => {
   it("leaves the paraphrase out when the semantic cache is off", () => {
     expect(renderBanner({ ...input, database: "off" })).not.toContain("semantic cache (the");
   });
+
+  it("lists the job worker when it runs", () => {
+    expect(renderBanner({ ...input, jobWorkerUrl: "http://127.0.0.1:8001" })).toContain(
+      "job worker         http://127.0.0.1:8001  (runs /v1/jobs, woken every second)",
+    );
+  });
+
+  it("gives a curl that submits a job when the job worker runs", () => {
+    expect(renderBanner({ ...input, jobWorkerUrl: "http://127.0.0.1:8001" })).toContain(
+      "curl -s http://127.0.0.1:8000/v1/jobs \\\n",
+    );
+  });
+
+  it("leaves the job worker out when there is no database", () => {
+    expect(renderBanner(input)).not.toContain("job worker");
+  });
 });

@@ -30,6 +30,8 @@ export interface BannerInput {
    * @default "off"
    */
   database?: "pglite" | "url" | "off";
+  /** The job worker's URL, when `npm start` runs it (there is a database). */
+  jobWorkerUrl?: string;
 }
 
 const storeDescriptions: Record<StoreKind, string> = {
@@ -56,12 +58,12 @@ function describeDatabase(input: BannerInput): string[] {
   switch (input.database ?? "off") {
     case "pglite":
       return [
-        "Semantic cache and cost ledger: PGlite + pgvector in memory (set DATABASE_URL to use Postgres)",
+        "Semantic cache, cost ledger and jobs: PGlite + pgvector in memory (set DATABASE_URL to use Postgres)",
       ];
     case "url":
-      return ["Semantic cache and cost ledger: Postgres at DATABASE_URL"];
+      return ["Semantic cache, cost ledger and jobs: Postgres at DATABASE_URL"];
     default:
-      return ["Semantic cache and cost ledger: off"];
+      return ["Semantic cache, cost ledger and jobs: off"];
   }
 }
 
@@ -86,6 +88,25 @@ function semanticCacheExample(input: BannerInput): string[] {
   ];
 }
 
+/** A job submitted with curl, when the job worker runs: 202 at once, the answer at its status URL. */
+function jobExample(input: BannerInput): string[] {
+  if (input.jobWorkerUrl === undefined) return [];
+  const auth = input.requiresApiKey ? [`    -H "Authorization: Bearer $GATEWAY_API_KEY" \\`] : [];
+  return [
+    "A job: 202 with its status_url at once, the answer there once the job worker ran it",
+    '(add "mode":"quick" to have the gateway run it right after the 202):',
+    `  curl -s ${input.gatewayUrl}/v1/jobs \\`,
+    "    -H 'Content-Type: application/json' \\",
+    ...auth,
+    `    -d '${JSON.stringify({
+      model: input.exampleModel,
+      messages: [{ role: "user", content: "List three risks of a four-day week." }],
+    })}'`,
+    `  curl -s ${input.gatewayUrl}/v1/jobs/<id>${input.requiresApiKey ? ' -H "Authorization: Bearer $GATEWAY_API_KEY"' : ""}`,
+    "",
+  ];
+}
+
 /** Renders the banner as lines of plain text. */
 export function renderBanner(input: BannerInput): string {
   const apiKey = input.requiresApiKey ? "$GATEWAY_API_KEY" : "local";
@@ -101,6 +122,9 @@ export function renderBanner(input: BannerInput): string {
     `  status page        ${input.gatewayUrl}/status  (live metrics, breakers, recent errors)`,
     `  edge-cache Worker  ${input.edgeCacheUrl}  (GET /definitions/<name>)`,
     ...(input.simulatorUrl === undefined ? [] : [`  provider simulator ${input.simulatorUrl}`]),
+    ...(input.jobWorkerUrl === undefined
+      ? []
+      : [`  job worker         ${input.jobWorkerUrl}  (runs /v1/jobs, woken every second)`]),
     "",
     "Providers:",
     ...describeProviders(input),
@@ -115,6 +139,7 @@ export function renderBanner(input: BannerInput): string {
     `    -d '${body}'`,
     "",
     ...semanticCacheExample(input),
+    ...jobExample(input),
     "A definition through the edge cache:",
     `  curl -si ${input.edgeCacheUrl}/definitions/${firstDefinition}`,
     "",

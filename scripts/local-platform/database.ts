@@ -1,11 +1,11 @@
 // The embedded default database for `npm start` and tests: PGlite (Postgres compiled to
 // WebAssembly) with its pgvector extension, served over the Postgres wire protocol on a loopback
-// port so the gateway reaches it with the same driver and SQL as Supabase, with the repository's
-// migrations applied and recorded exactly as `pulumi up` records them.
+// port so the gateway and the job worker reach it with the same driver and SQL as Supabase (taking
+// turns on PGlite's one session: pglite-session-server.ts), with the repository's migrations
+// applied and recorded exactly as `pulumi up` records them.
 import * as path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import {
   appliedMigrationsQuery,
   applyMigrationSql,
@@ -16,6 +16,7 @@ import {
   type AppliedMigration,
 } from "../../infra/supabase/migrations-plan";
 import { defaultMigrationsDirectory, readMigrations } from "../../infra/supabase/migrations-source";
+import { startPgliteSessionServer, type PgliteSessionServer } from "./pglite-session-server";
 
 /** Options of {@link startLocalDatabase}. */
 export interface LocalDatabaseOptions {
@@ -35,7 +36,8 @@ export interface LocalDatabaseOptions {
    */
   migrationsDirectory?: string;
   /**
-   * Concurrent client connections the server multiplexes onto PGlite's single session.
+   * Client connections served at once; they take turns on PGlite's single session, a client at a
+   * time from its first message to the end of its statement or transaction.
    * @default 8
    */
   maxConnections?: number;
@@ -114,7 +116,7 @@ export async function startLocalDatabase(
     ...(options.dataDirectory === undefined ? {} : { dataDir: options.dataDirectory }),
     extensions: { vector },
   });
-  let server: PGLiteSocketServer | undefined;
+  let server: PgliteSessionServer | undefined;
   let stopped = false;
   try {
     const appliedVersions = await applyLocalMigrations(
@@ -124,15 +126,14 @@ export async function startLocalDatabase(
     let port = options.port ?? 0;
     const startServer = async (): Promise<void> => {
       if (server !== undefined) return;
-      const started = new PGLiteSocketServer({
-        db: database,
+      const started = await startPgliteSessionServer({
+        database,
         host: "127.0.0.1",
         port,
         maxConnections: options.maxConnections ?? 8,
       });
-      await started.start();
       server = started;
-      port = Number(started.getServerConn().split(":").at(-1));
+      port = started.port;
     };
     const stopServer = async (): Promise<void> => {
       const running = server;

@@ -35,6 +35,11 @@ export interface GatewayProcessOptions {
   onOutput?: (line: string) => void;
   /** Stops waiting for readiness (and the process) when aborted, e.g. on Ctrl-C during startup. */
   signal?: AbortSignal;
+  /**
+   * What runs, as the messages name it.
+   * @default "The LLM gateway"
+   */
+  label?: string;
 }
 
 /** A running gateway. */
@@ -157,6 +162,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= stopGroup(pid, 5_000));
+  const label = options.label ?? "The LLM gateway";
 
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const deadline = Date.now() + readyTimeoutMs;
@@ -170,14 +176,14 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     if (exitedEarly !== undefined) {
       await stop();
       throw new LocalPlatformError(
-        `The LLM gateway (Deno, ${entry}) exited before it was ready ` +
+        `${label} (Deno, ${entry}) exited before it was ready ` +
           `(${exitedEarly.signal ?? `exit code ${exitedEarly.code}`}); its output is above.`,
       );
     }
     if (Date.now() > deadline) {
       await stop();
       throw new LocalPlatformError(
-        `The LLM gateway did not answer 200 on ${url}/health within ${readyTimeoutMs / 1000} s; its output is above.`,
+        `${label} did not answer 200 on ${url}/health within ${readyTimeoutMs / 1000} s; its output is above.`,
       );
     }
     await delay(200);

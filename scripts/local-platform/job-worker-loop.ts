@@ -67,6 +67,7 @@ export async function startJobWorkerLoop(options: JobWorkerLoopOptions): Promise
       ...options.environment,
     },
     port: options.port,
+    label: "The job worker",
     ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -1,7 +1,9 @@
 import { createServer } from "node:net";
 import type { Server } from "node:net";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { timeouts } from "../../test/support/timeouts";
+import { waitUntil } from "../../test/support/wait-until";
 import { isLocalPlatformError } from "./local-platform-error";
 import { startLocalPlatform } from "./platform";
 import type { LocalPlatform } from "./platform";
@@ -44,6 +46,7 @@ describe("startLocalPlatform with a stand-in gateway", () => {
     platform = await startLocalPlatform({
       environment: { ...freePorts, PATH: process.env.PATH },
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     });
     const health = await fetch(`${platform.gatewayUrl}/health`);
@@ -81,6 +84,56 @@ describe("startLocalPlatform with a stand-in gateway", () => {
   });
 });
 
+describe("startLocalPlatform with the real gateway and the job worker", () => {
+  let platform: LocalPlatform;
+
+  beforeAll(async () => {
+    platform = await startLocalPlatform({
+      environment: { ...freePorts, PATH: process.env.PATH, HOME: process.env.HOME },
+      onGatewayOutput: quiet,
+      onJobWorkerOutput: quiet,
+      jobWorkerIntervalMs: 200,
+    });
+  }, timeouts.hook);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, timeouts.hook);
+
+  it("says in the banner that the job worker runs", () => {
+    expect(platform.banner).toContain(`job worker         ${platform.jobWorkerUrl}`);
+  });
+
+  it("completes a submitted job through the worker, without anyone waking it", async () => {
+    const submitted = await fetch(`${platform.gatewayUrl}/v1/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        steps: [
+          { model: "tier:fast", messages: [{ role: "user", content: "List three risks." }] },
+          { model: "tier:fast", messages: [{ role: "user", content: "Rank: {{steps.0.output}}" }] },
+        ],
+      }),
+    });
+    const { status_url: statusUrl } = (await submitted.json()) as { status_url: string };
+    const read = async () =>
+      (await (await fetch(`${platform.gatewayUrl}${statusUrl}`)).json()) as { status: string };
+
+    await waitUntil(async () => (await read()).status === "succeeded", {
+      description: "the job to succeed under npm start",
+      timeoutMs: timeouts.test / 2,
+      intervalMs: 200,
+    });
+    expect((await read()).status).toBe("succeeded");
+  });
+
+  it("stops the job worker's process group with the rest", async () => {
+    await platform.stop();
+
+    expect(isProcessGroupAlive(platform.jobWorkerPid ?? 0)).toBe(false);
+  });
+});
+
 describe("startLocalPlatform wiring and failures", () => {
   const started: LocalPlatform[] = [];
 
@@ -97,6 +150,7 @@ describe("startLocalPlatform wiring and failures", () => {
         REDIS_URL: "redis://127.0.0.1:6379",
       },
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     });
     started.push(platform);
@@ -117,6 +171,7 @@ describe("startLocalPlatform wiring and failures", () => {
         GEMINI_API_KEY: "gm-c",
       },
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     });
     started.push(platform);
@@ -127,6 +182,7 @@ describe("startLocalPlatform wiring and failures", () => {
     const platform = await startLocalPlatform({
       environment: { ...freePorts, STAND_IN_EXIT_AFTER_MS: "300" },
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     });
     started.push(platform);
@@ -139,6 +195,7 @@ describe("startLocalPlatform wiring and failures", () => {
     const failure = await startLocalPlatform({
       environment: { ...freePorts, STAND_IN_EXIT_BEFORE_READY: "1" },
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     }).catch((error: unknown) => error);
     expect(isLocalPlatformError(failure)).toBe(true);
@@ -155,6 +212,7 @@ describe("startLocalPlatform wiring and failures", () => {
     await startLocalPlatform({
       environment,
       gatewayEntry: standInGateway,
+      jobWorker: false,
       onGatewayOutput: quiet,
     }).catch(() => undefined);
     expect(await canListen(`http://127.0.0.1:${environment.EDGE_CACHE_PORT}`)).toBe(true);

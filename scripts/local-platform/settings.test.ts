@@ -20,6 +20,14 @@ describe("readLocalPlatformSettings", () => {
     ]);
   });
 
+  it("gives the job worker a free port by default", () => {
+    expect(readLocalPlatformSettings({}).jobWorker.port).toBe(0);
+  });
+
+  it("reads JOB_WORKER_PORT", () => {
+    expect(readLocalPlatformSettings({ JOB_WORKER_PORT: "9010" }).jobWorker.port).toBe(9010);
+  });
+
   it("names the variable holding a port that is not a number", () => {
     expect(() => readLocalPlatformSettings({ EDGE_CACHE_PORT: "http" })).toThrow(
       'EDGE_CACHE_PORT must be a port number from 0 to 65535 (0 picks a free port), got "http".',

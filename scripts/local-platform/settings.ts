@@ -30,6 +30,8 @@ export interface LocalPlatformSettings {
   edgeCache: PortSetting;
   /** Provider simulator port. @default 8788 */
   simulator: PortSetting;
+  /** Job worker port (`JOB_WORKER_PORT`); only the wake-up loop calls it. @default 0 (a free port) */
+  jobWorker: PortSetting;
   /** Providers without an API key in the environment; the simulator stands in for them. */
   simulatedProviders: Array<SimulatedProvider>;
   /** Providers whose API key is set; the gateway calls the real API. */
@@ -98,8 +100,9 @@ export function readLocalPlatformSettings(environment: NodeJS.ProcessEnv): Local
   const gateway = readPort(environment, "GATEWAY_PORT", "LLM gateway", 8000);
   const edgeCache = readPort(environment, "EDGE_CACHE_PORT", "edge-cache Worker", 8787);
   const simulator = readPort(environment, "SIMULATOR_PORT", "provider simulator", 8788);
+  const jobWorker = readPort(environment, "JOB_WORKER_PORT", "job worker", 0);
 
-  const fixed = [gateway, edgeCache, simulator].filter((setting) => setting.port !== 0);
+  const fixed = [gateway, edgeCache, simulator, jobWorker].filter((setting) => setting.port !== 0);
   for (const [index, setting] of fixed.entries()) {
     const clash = fixed.slice(index + 1).find((other) => other.port === setting.port);
     if (clash !== undefined) {
@@ -128,6 +131,7 @@ export function readLocalPlatformSettings(environment: NodeJS.ProcessEnv): Local
     gateway,
     edgeCache,
     simulator,
+    jobWorker,
     simulatedProviders,
     realProviders,
     store,

@@ -1,6 +1,8 @@
 // `POST /v1/jobs` and `GET /v1/jobs/{id}` through the real gateway under Deno: on PGlite with the
-// job migrations, and without a database. Nothing here reads the tables directly: PGlite serves
-// one session, which the gateway holds while it runs.
+// job migrations, and without a database. Nothing here reads the tables directly: what a caller
+// sees through the API is what is under test. Quick jobs: functions/llm-gateway/pipeline/
+// handle-job-quick-run.test.ts.
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalDatabase, type LocalDatabase } from "../../scripts/local-platform/database";
 import { startProviderSimulator } from "../../scripts/provider-simulator/index";
@@ -56,6 +58,7 @@ describe("the jobs API with a database", () => {
       env: gatewayEnv(simulator, {
         DATABASE_URL: local.url,
         GATEWAY_API_KEYS: `${aliceKey},${bobKey}`,
+        JOB_WEBHOOK_SECRETS: JSON.stringify({ default: "whsec_jobs_api_0123456789" }),
       }),
     });
   }, timeouts.hook);
@@ -136,6 +139,59 @@ describe("the jobs API with a database", () => {
       status: 400,
       param: "steps[1].messages",
     });
+  });
+
+  it("refuses a webhook naming a signing secret the gateway does not hold, at submission", async () => {
+    const response = await submit(gateway, {
+      ...chatJob("Tell me when done."),
+      webhook: { url: "https://app.example.com/hooks/jobs", secret: "missing" },
+    });
+    const body = (await response.json()) as OpenAiErrorBody;
+
+    expect({ status: response.status, type: body.error.type, param: body.error.param }).toEqual({
+      status: 400,
+      type: "invalid_request_error",
+      param: "webhook.secret",
+    });
+  });
+
+  it("accepts a webhook naming a configured signing secret", async () => {
+    const response = await submit(gateway, {
+      ...chatJob("Tell me when done."),
+      webhook: { url: "https://app.example.com/hooks/jobs", secret: "default" },
+    });
+    await response.arrayBuffer();
+
+    expect(response.status).toBe(202);
+  });
+
+  it("exposes the queue depth where Prometheus scrapes", async () => {
+    await (await submit(gateway, chatJob("Waiting in the queue."))).arrayBuffer();
+
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(Number(/^llm_gateway_jobs_queue_depth (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+  });
+
+  it("counts submitted jobs on /metrics", async () => {
+    await (await submit(gateway, chatJob("Counted."))).arrayBuffer();
+
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(
+      Number(/^llm_gateway_jobs_total\{status="queued"\} (\d+)$/m.exec(text)?.[1]),
+    ).toBeGreaterThan(0);
+  });
+
+  it("is reached with the openai SDK's post and get, as docs/gateway.md shows", async () => {
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: aliceKey, maxRetries: 0 });
+
+    const accepted = await client.post<AcceptedBody>("/jobs", {
+      body: { model: "tier:default", messages: [{ role: "user", content: "Summarise the week." }] },
+    });
+    const job = await client.get<{ id: string }>(`/jobs/${accepted.id}`);
+
+    expect(job.id).toBe(accepted.id);
   });
 
   it("refuses a job request without the caller's key", async () => {

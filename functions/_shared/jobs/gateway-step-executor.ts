@@ -21,8 +21,17 @@ export interface GatewayStepExecutorOptions {
    * @example "https://abcdefghijklmnopqrst.supabase.co/functions/v1/llm-gateway"
    */
   gatewayUrl: string;
-  /** A gateway API key (one of `GATEWAY_API_KEYS`), sent as the bearer token. */
-  apiKey: string;
+  /**
+   * A gateway API key (one of `GATEWAY_API_KEYS`), sent as the bearer token; none for a gateway
+   * without keys, or when `headers` carry the caller's own credentials (quick jobs).
+   */
+  apiKey?: string | undefined;
+  /**
+   * More request headers, e.g. the submitting caller's `authorization` and `x-user-id` for a quick
+   * job run inside the gateway.
+   * @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
   /**
    * Bound on one call in milliseconds (the lease's end bounds it too).
    * @default 120000
@@ -67,7 +76,8 @@ export function createGatewayStepExecutor(options: GatewayStepExecutorOptions): 
       const response = await fetchFunction(endpoint, {
         method: "POST",
         headers: {
-          authorization: `Bearer ${options.apiKey}`,
+          ...options.headers,
+          ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
           "content-type": "application/json",
           "x-job-id": step.jobId,
           "x-job-step": String(step.index),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGatewayStepExecutor } from "./gateway-step-executor.ts";
+import { createGatewayStepExecutor, type StepResult } from "./gateway-step-executor.ts";
+import { JobMetrics } from "./job-metrics.ts";
 import { runQuickJob, runWorkerBatch, type WorkerBatchOptions } from "./job-runner.ts";
 import type { JobStore } from "./job-store.ts";
 import type { JobSubmission } from "./job-types.ts";
@@ -70,6 +71,15 @@ async function job(id: string) {
   const outcome = await store.get(caller, id);
   if (outcome.status !== "found") throw new Error(`get gave ${outcome.status}`);
   return outcome.job;
+}
+
+/** Waits until the job's first step has `status` (a run in the background got that far). */
+async function waitForStepStatus(id: string, status: string): Promise<void> {
+  for (let check = 0; check < 200; check++) {
+    if ((await job(id)).steps[0]?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`step 0 of ${id} never became ${status}`);
 }
 
 describe("a worker batch", () => {
@@ -165,6 +175,31 @@ describe("a worker batch", () => {
     expect(view.steps[0]).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
+  it("counts its attempts, retries and durations in the job metrics", async () => {
+    await submitted({ steps: [twoSteps.steps[0]!] });
+    gateway.answer(() => ({ status: 503, body: { error: { message: "all candidates failed" } } }));
+    const metrics = new JobMetrics();
+
+    await runWorkerBatch(batchOptions({ metrics }));
+
+    expect({
+      retrying: metrics.stepAttempts.get({ runner: "worker", outcome: "retrying" }),
+      retries: metrics.retries.get({ runner: "worker" }),
+      durations: metrics.stepDuration.samples().find(([name]) => name.endsWith("_count"))?.[1],
+    }).toEqual({ retrying: 1, retries: 1, durations: 1 });
+  });
+
+  it("counts a job that failed because its last attempt's lease expired", async () => {
+    await submitted({ steps: [twoSteps.steps[0]!], maxAttempts: 1 });
+    await store.claimStep("killed-worker");
+    clock.advance(60_000);
+    const metrics = new JobMetrics();
+
+    await runWorkerBatch(batchOptions({ metrics }));
+
+    expect(metrics.jobs.get({ status: "failed" })).toBe(1);
+  });
+
   it("stops claiming once its time budget is spent", async () => {
     await submitted(twoSteps);
     const execute = createGatewayStepExecutor({ gatewayUrl: gateway.url, apiKey: serviceKey });
@@ -228,6 +263,16 @@ describe("the completion webhook", () => {
     expect(second).toMatchObject({ webhooksDelivered: 1 });
     expect((await job(id)).webhook).toEqual({ status: "delivered", attempts: 2 });
   });
+
+  it("counts each delivery attempt by outcome", async () => {
+    await submitted(withWebhook());
+    receiver.answer(() => ({ status: 500, body: {} }));
+    const metrics = new JobMetrics();
+
+    await runWorkerBatch(batchOptions({ metrics }));
+
+    expect(metrics.webhooks.get({ outcome: "retrying" })).toBe(1);
+  });
 });
 
 describe("a quick job", () => {
@@ -260,6 +305,49 @@ describe("a quick job", () => {
 
     expect(result).toEqual({ status: "handed_over", reason: "time_budget" });
     expect((await job(id)).steps[0]).toMatchObject({ status: "queued", attempts: 0 });
+  });
+
+  it("holds its step only until shortly after its bound, so the worker takes over a stalled run", async () => {
+    const id = await submitted({ steps: [twoSteps.steps[0]!] });
+    let finishQuickAttempt: (result: StepResult) => void = () => undefined;
+    const quick = runQuickJob({
+      store,
+      execute: () => new Promise((resolve) => (finishQuickAttempt = resolve)),
+      jobId: id,
+      timeBudgetMs: 15_000,
+      leaseMarginMs: 5_000,
+      owner: "quick",
+      now: clock.now,
+    });
+    await waitForStepStatus(id, "running");
+
+    const whileLeased = await runWorkerBatch(batchOptions());
+    clock.advance(20_000);
+    const afterLease = await runWorkerBatch(batchOptions());
+    finishQuickAttempt({ ok: true, output: chatCompletion("late quick answer") });
+
+    expect(whileLeased.claimed).toBe(0);
+    expect(afterLease).toMatchObject({ claimed: 1, completed: 1 });
+    expect(await quick).toEqual({ status: "handed_over", reason: "taken_over" });
+    expect((await job(id)).result).toEqual(chatCompletion('answer to "Outline the report"'));
+  });
+
+  it("counts its attempts as the quick runner's", async () => {
+    const id = await submitted(twoSteps);
+    const metrics = new JobMetrics();
+
+    await runQuickJob({
+      store,
+      execute: createGatewayStepExecutor({ gatewayUrl: gateway.url, apiKey: serviceKey }),
+      jobId: id,
+      timeBudgetMs: 60_000,
+      owner: "quick",
+      now: clock.now,
+      metrics,
+    });
+
+    expect(metrics.stepAttempts.get({ runner: "quick", outcome: "completed" })).toBe(2);
+    expect(metrics.jobs.get({ status: "succeeded" })).toBe(1);
   });
 
   it("leaves a handed-over job for the worker, which finishes it", async () => {

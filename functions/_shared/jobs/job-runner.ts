@@ -2,7 +2,8 @@
 // outcome, and (for the worker) deliver due webhooks, within a time budget. A step's attempt is
 // bounded by its lease, so a worker never keeps working on a step another worker may have claimed.
 import type { StepExecutor } from "./gateway-step-executor.ts";
-import type { JobStore, StepOutcome } from "./job-store.ts";
+import type { JobMetrics, JobRunner } from "./job-metrics.ts";
+import type { ClaimOutcome, JobStore, StepOutcome } from "./job-store.ts";
 import type { ClaimedStep } from "./job-types.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
@@ -38,6 +39,8 @@ export interface WorkerBatchOptions {
   now?: () => number;
   /** Transition lines. */
   log?: JobLog;
+  /** Counts attempts, retries, durations and webhooks (`llm_gateway_job_*`). */
+  metrics?: JobMetrics;
 }
 
 /** What a batch did. */
@@ -60,23 +63,56 @@ export interface WorkerBatchReport {
   stoppedBecause: "idle" | "time_budget" | "max_steps" | "unavailable";
 }
 
+/** Where an attempt's transition lines and figures go. */
+interface Observers {
+  runner: JobRunner;
+  log: JobLog | undefined;
+  metrics: JobMetrics | undefined;
+  now: () => number;
+}
+
 /** Records an attempt's result; returns the store's outcome. */
 async function recordAttempt(
   store: JobStore,
   step: ClaimedStep,
   result: Awaited<ReturnType<StepExecutor>>,
-  log: JobLog | undefined,
-  durationMs: number,
+  observers: Observers,
+  attemptStarted: number,
 ): Promise<StepOutcome> {
-  const fields = { job: step.jobId, step: step.index, attempt: step.attempt, durationMs };
-  if (result.ok) {
-    const outcome = await store.completeStep(step, result.output);
-    log?.info("job_step_completed", { ...fields, outcome: outcome.status });
-    return outcome;
+  const { log, runner } = observers;
+  const outcome = result.ok
+    ? await store.completeStep(step, result.output)
+    : await store.failStep(step, result.error, { retryable: result.retryable });
+  const durationMs = observers.now() - attemptStarted;
+  observers.metrics?.recordAttempt(runner, outcome, durationMs);
+  const fields = { job: step.jobId, step: step.index, attempt: step.attempt, runner, durationMs };
+  if (result.ok) log?.info("job_step_completed", { ...fields, outcome: outcome.status });
+  else log?.warn("job_step_failed", { ...fields, outcome: outcome.status, error: result.error });
+  if (outcome.status === "completed" && outcome.jobStatus === "succeeded") {
+    log?.info("job_succeeded", { job: step.jobId, steps: step.stepCount, runner });
   }
-  const outcome = await store.failStep(step, result.error, { retryable: result.retryable });
-  log?.warn("job_step_failed", { ...fields, outcome: outcome.status, error: result.error });
+  if (outcome.status === "failed") {
+    log?.warn("job_failed", {
+      job: step.jobId,
+      step: step.index,
+      runner,
+      error: result.ok ? "" : result.error,
+    });
+  }
   return outcome;
+}
+
+/** Logs and counts the jobs a claim failed because their last attempt's lease expired. */
+function observeExpiredJobs(claim: ClaimOutcome, observers: Observers): void {
+  if (claim.status === "unavailable" || claim.expiredJobs.length === 0) return;
+  observers.metrics?.recordExpiredJobs(claim.expiredJobs.length);
+  for (const job of claim.expiredJobs) {
+    observers.log?.warn("job_failed", {
+      job,
+      runner: observers.runner,
+      error: "the lease of the last attempt expired",
+    });
+  }
 }
 
 /** A signal aborted at `deadline` (ms since the epoch), by the clock of `now`. */
@@ -90,6 +126,12 @@ function signalUntil(deadline: number, now: () => number): AbortSignal {
  */
 export async function runWorkerBatch(options: WorkerBatchOptions): Promise<WorkerBatchReport> {
   const now = options.now ?? Date.now;
+  const observers: Observers = {
+    runner: "worker",
+    log: options.log,
+    metrics: options.metrics,
+    now,
+  };
   const started = now();
   const withinBudget = () => now() - started < options.timeBudgetMs;
   const maxSteps = options.maxSteps ?? 10;
@@ -119,6 +161,7 @@ export async function runWorkerBatch(options: WorkerBatchOptions): Promise<Worke
       options.log?.warn("job_claim_unavailable");
       break;
     }
+    observeExpiredJobs(claim, observers);
     if (claim.status === "none") break;
     const step = claim.step;
     report.claimed++;
@@ -129,13 +172,7 @@ export async function runWorkerBatch(options: WorkerBatchOptions): Promise<Worke
     });
     const attemptStarted = now();
     const result = await options.execute(step, signalUntil(step.leaseExpiresAt, now));
-    const outcome = await recordAttempt(
-      options.store,
-      step,
-      result,
-      options.log,
-      now() - attemptStarted,
-    );
+    const outcome = await recordAttempt(options.store, step, result, observers, attemptStarted);
     if (outcome.status === "completed") report.completed++;
     else if (outcome.status === "retrying") report.retried++;
     else if (outcome.status === "failed") report.failed++;
@@ -153,6 +190,13 @@ export async function runWorkerBatch(options: WorkerBatchOptions): Promise<Worke
         attempt: claim.webhook.attempt,
         outcome: outcome.status,
       };
+      if (
+        outcome.status === "delivered" ||
+        outcome.status === "retrying" ||
+        outcome.status === "failed"
+      ) {
+        options.metrics?.webhooks.increment({ outcome: outcome.status });
+      }
       if (delivery.delivered) {
         report.webhooksDelivered++;
         options.log?.info("job_webhook_delivered", fields);
@@ -181,52 +225,87 @@ export interface QuickJobOptions {
   timeBudgetMs: number;
   /** The lease owner. @example "llm-gateway:quick" */
   owner: string;
+  /**
+   * How long a claim's lease outlives the time bound, in milliseconds. A step is released at the
+   * bound; when that release cannot happen (the isolate was stopped, the database did not answer)
+   * the worker takes the step over once the lease expires, this long after the bound.
+   * @default 5000
+   */
+  leaseMarginMs?: number;
+  /** Stops the job early, as the time bound does (e.g. the isolate is shutting down). */
+  signal?: AbortSignal;
   /** Milliseconds since the epoch. @default Date.now */
   now?: () => number;
   /** Transition lines. */
   log?: JobLog;
+  /** Counts attempts, retries and durations (`runner="quick"`). */
+  metrics?: JobMetrics;
 }
 
 /** How a quick job ended: all done, or left queued for the worker. */
 export type QuickJobResult =
   | { status: "finished"; jobStatus: "succeeded" | "failed" }
-  | { status: "handed_over"; reason: "time_budget" | "retry_later" | "unavailable" };
+  | {
+      status: "handed_over";
+      /**
+       * `time_budget`: the bound passed (or the isolate is stopping); `retry_later`: a step waits
+       * for its back-off, or the worker holds it; `taken_over`: the worker claimed the step after
+       * this run's lease expired, and this run's result was ignored; `unavailable`: the database.
+       */
+      reason: "time_budget" | "retry_later" | "taken_over" | "unavailable";
+    };
 
 /**
  * Runs a job's steps inline (after the `202` response, under `EdgeRuntime.waitUntil` on Supabase)
- * until it is final or `timeBudgetMs` passes. A step still running at the bound is stopped and
- * released unharmed, so the worker picks the job up on its next wake-up: nothing is lost. A step
- * that fails and must wait before its retry is also left to the worker.
+ * until it is final or `timeBudgetMs` passes. Each claim's lease ends `leaseMarginMs` after the
+ * bound. A step still running at the bound is stopped and released unharmed, so the worker picks
+ * the job up on its next wake-up: nothing is lost. A step that fails and must wait before its retry
+ * is also left to the worker, as is a step the worker claimed first.
  */
 export async function runQuickJob(options: QuickJobOptions): Promise<QuickJobResult> {
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeBudgetMs;
+  const leaseMarginMs = options.leaseMarginMs ?? 5_000;
+  const observers: Observers = { runner: "quick", log: options.log, metrics: options.metrics, now };
+  const handOver = (
+    reason: "time_budget" | "retry_later" | "taken_over" | "unavailable",
+    step?: number,
+  ) => {
+    options.log?.info("job_quick_handed_over", { job: options.jobId, step, reason });
+    return { status: "handed_over" as const, reason };
+  };
   for (;;) {
-    if (now() >= deadline) return { status: "handed_over", reason: "time_budget" };
-    const claim = await options.store.claimStep(options.owner, { jobId: options.jobId });
-    if (claim.status === "unavailable") return { status: "handed_over", reason: "unavailable" };
-    if (claim.status === "none") return { status: "handed_over", reason: "retry_later" };
+    if (now() >= deadline || options.signal?.aborted === true) return handOver("time_budget");
+    const claim = await options.store.claimStep(options.owner, {
+      jobId: options.jobId,
+      leaseMs: Math.max(1, deadline - now()) + leaseMarginMs,
+    });
+    if (claim.status === "unavailable") return handOver("unavailable");
+    observeExpiredJobs(claim, observers);
+    if (claim.status === "none") return handOver("retry_later");
     const step = claim.step;
-    const stop = signalUntil(Math.min(deadline, step.leaseExpiresAt), now);
+    options.log?.info("job_step_claimed", {
+      job: step.jobId,
+      step: step.index,
+      attempt: step.attempt,
+      runner: "quick",
+    });
+    const bound = signalUntil(Math.min(deadline, step.leaseExpiresAt), now);
+    const stop = options.signal === undefined ? bound : AbortSignal.any([bound, options.signal]);
     const attemptStarted = now();
     const result = await options.execute(step, stop);
     if (!result.ok && stop.aborted) {
-      await options.store.releaseStep(step);
-      options.log?.info("job_quick_handed_over", { job: step.jobId, step: step.index });
-      return { status: "handed_over", reason: "time_budget" };
+      const released = await options.store.releaseStep(step);
+      options.metrics?.recordAttempt("quick", released, now() - attemptStarted);
+      return handOver("time_budget", step.index);
     }
-    const outcome = await recordAttempt(
-      options.store,
-      step,
-      result,
-      options.log,
-      now() - attemptStarted,
-    );
+    const outcome = await recordAttempt(options.store, step, result, observers, attemptStarted);
     if (outcome.status === "completed" && outcome.jobStatus === "succeeded") {
       return { status: "finished", jobStatus: "succeeded" };
     }
     if (outcome.status === "failed") return { status: "finished", jobStatus: "failed" };
-    if (outcome.status === "unavailable") return { status: "handed_over", reason: "unavailable" };
-    if (outcome.status !== "completed") return { status: "handed_over", reason: "retry_later" };
+    if (outcome.status === "unavailable") return handOver("unavailable", step.index);
+    if (outcome.status === "ignored") return handOver("taken_over", step.index);
+    if (outcome.status !== "completed") return handOver("retry_later", step.index);
   }
 }

@@ -65,6 +65,16 @@ describe("submitting a job", () => {
     expect(view.steps.map((step) => step.status)).toEqual(["queued", "pending"]);
   });
 
+  it("answers a new job with the view a read of it returns", async () => {
+    const outcome = await store.submit(alice, {
+      ...twoSteps,
+      webhook: { url: "https://example.com/hook", secretName: "default" },
+    });
+    if (outcome.status !== "created") throw new Error(`submit gave ${outcome.status}`);
+
+    expect(outcome.job).toEqual(await job(outcome.job.id));
+  });
+
   it("returns the existing job for a repeated idempotency key of the same caller", async () => {
     const first = await store.submit(alice, { ...oneStep, idempotencyKey: "report-42" });
     const second = await store.submit(alice, { ...oneStep, idempotencyKey: "report-42" });
@@ -137,7 +147,7 @@ describe("running steps", () => {
     await submitted(oneStep);
     await claimed();
 
-    expect(await store.claimStep("second-worker")).toEqual({ status: "none" });
+    expect(await store.claimStep("second-worker")).toEqual({ status: "none", expiredJobs: [] });
   });
 
   it("names the job's caller scope on the claimed step", async () => {
@@ -151,7 +161,7 @@ describe("running steps", () => {
     const first = await claimed();
     const failed = await store.failStep(first, "gateway answered 503", { retryable: true });
     expect(failed).toEqual({ status: "retrying", nextAttemptAt: clock.now() + 1_000 });
-    expect(await store.claimStep("early")).toEqual({ status: "none" });
+    expect(await store.claimStep("early")).toEqual({ status: "none", expiredJobs: [] });
 
     clock.advance(1_000);
     const second = await claimed();
@@ -184,7 +194,7 @@ describe("running steps", () => {
     const view = await job(id);
     expect(view).toMatchObject({ status: "failed", error: "gateway answered 503 (attempt 3)" });
     expect(view.steps[0]).toMatchObject({ status: "failed", attempts: 3 });
-    expect(await store.claimStep("after")).toEqual({ status: "none" });
+    expect(await store.claimStep("after")).toEqual({ status: "none", expiredJobs: [] });
   });
 
   it("fails the job at once on an error that is not retryable", async () => {
@@ -255,11 +265,20 @@ describe("leases", () => {
     await claimed("dead-worker");
     clock.advance(60_000);
 
-    expect(await store.claimStep("next-worker")).toEqual({ status: "none" });
+    expect(await store.claimStep("next-worker")).toEqual({ status: "none", expiredJobs: [id] });
     expect(await job(id)).toMatchObject({
       status: "failed",
       error: "the worker stopped during the last attempt (its lease expired)",
     });
+  });
+
+  it("holds a claim for the lease it asks for, not the store's", async () => {
+    await submitted(oneStep);
+    const outcome = await store.claimStep("quick", { leaseMs: 5_000 });
+    if (outcome.status !== "claimed") throw new Error(`claim gave ${outcome.status}`);
+    clock.advance(5_000);
+
+    expect((await claimed("worker")).attempt).toBe(2);
   });
 
   it("gives a released step back without spending an attempt", async () => {
@@ -271,6 +290,46 @@ describe("leases", () => {
   });
 });
 
+describe("queue stats", () => {
+  it("count a queued step as due, and a running one as running", async () => {
+    await submitted(oneStep);
+    await submitted(oneStep);
+    await claimed();
+
+    expect(await store.stats()).toEqual({
+      status: "ok",
+      stats: { queueDepth: 1, queuedSteps: 1, runningSteps: 1 },
+    });
+  });
+
+  it("count a step waiting for its back-off as queued but not due", async () => {
+    await submitted(oneStep);
+    await store.failStep(await claimed(), "gateway answered 503", { retryable: true });
+
+    expect(await store.stats()).toEqual({
+      status: "ok",
+      stats: { queueDepth: 0, queuedSteps: 1, runningSteps: 0 },
+    });
+  });
+
+  it("count a running step whose lease expired as due", async () => {
+    await submitted(oneStep);
+    await claimed("dead-worker");
+    clock.advance(60_000);
+
+    expect(await store.stats()).toEqual({
+      status: "ok",
+      stats: { queueDepth: 1, queuedSteps: 0, runningSteps: 1 },
+    });
+  });
+
+  it("leave out pending steps behind a queued one", async () => {
+    await submitted(twoSteps);
+
+    expect(await store.stats()).toMatchObject({ stats: { queueDepth: 1, queuedSteps: 1 } });
+  });
+});
+
 describe("cancelling", () => {
   it("cancels a queued job and its steps", async () => {
     const id = await submitted(twoSteps);
@@ -278,7 +337,7 @@ describe("cancelling", () => {
     const outcome = await store.cancel(alice, id);
 
     expect(outcome.status === "found" && outcome.job.status).toBe("cancelled");
-    expect(await store.claimStep("worker")).toEqual({ status: "none" });
+    expect(await store.claimStep("worker")).toEqual({ status: "none", expiredJobs: [] });
   });
 
   it("ignores the result of a step that was running when its job was cancelled", async () => {

@@ -11,7 +11,7 @@ import { createRedactor } from "../redact.ts";
 import { sha256Hex } from "../sha256.ts";
 import { retryDelayMs } from "./backoff.ts";
 import type { ClaimedStep, ClaimedWebhook, JobSubmission, JobView } from "./job-types.ts";
-import { isJobId, loadJobView, milliseconds, timestamp } from "./job-view.ts";
+import { isJobId, loadJobView, milliseconds, newJobView, timestamp } from "./job-view.ts";
 import { renderStepRequest, templateReferences } from "./step-template.ts";
 import type { ChatStepRequest } from "./job-types.ts";
 
@@ -74,9 +74,37 @@ export type SubmitOutcome =
 export type JobOutcome =
   { status: "found"; job: JobView } | { status: "not_found" } | { status: "unavailable" };
 
-/** The outcome of {@link JobStore.claimStep}. */
+/**
+ * The outcome of {@link JobStore.claimStep}. `expiredJobs` lists the jobs this claim failed
+ * because the lease of their step's last attempt had expired (a worker died), for the log.
+ */
 export type ClaimOutcome =
-  { status: "claimed"; step: ClaimedStep } | { status: "none" } | { status: "unavailable" };
+  | { status: "claimed"; step: ClaimedStep; expiredJobs: string[] }
+  | { status: "none"; expiredJobs: string[] }
+  | { status: "unavailable" };
+
+/** Options of {@link JobStore.claimStep}. */
+export interface ClaimOptions {
+  /** Only a step of this job (quick jobs). */
+  jobId?: string;
+  /**
+   * This claim's lease in milliseconds, instead of the store's `leaseMs`: a quick job holds its
+   * step only a little longer than its time bound, so the worker takes over soon after a gateway
+   * isolate that died with it.
+   * @default the store's leaseMs
+   */
+  leaseMs?: number;
+}
+
+/** What {@link JobStore.stats} counts, for the gauges of `/metrics`. */
+export interface JobQueueStats {
+  /** Steps due now and not being run: queued and due, or running with an expired lease. */
+  queueDepth: number;
+  /** Steps queued, due or waiting for their back-off. */
+  queuedSteps: number;
+  /** Steps running under a live or expired lease. */
+  runningSteps: number;
+}
 
 /** The outcome of completing, failing or releasing a step (`ignored`: not the lease holder). */
 export type StepOutcome =
@@ -118,9 +146,9 @@ export interface JobStore {
    * Claims the next runnable step: queued and due, or running with an expired lease. First fails
    * the steps whose expired lease was their last attempt.
    * @param owner - who claims, for operators (e.g. the worker's invocation id).
-   * @param options.jobId - only a step of this job (quick jobs).
+   * @param options - see {@link ClaimOptions}.
    */
-  claimStep(owner: string, options?: { jobId?: string }): Promise<ClaimOutcome>;
+  claimStep(owner: string, options?: ClaimOptions): Promise<ClaimOutcome>;
   /** Stores a step's output and queues the next step, or finishes the job. */
   completeStep(step: ClaimedStep, output: unknown): Promise<StepOutcome>;
   /**
@@ -137,6 +165,8 @@ export interface JobStore {
     webhook: ClaimedWebhook,
     result: { delivered: true } | { delivered: false; error: string },
   ): Promise<WebhookOutcome>;
+  /** Counts the queue (index scans of the step table only), for the gauges of `/metrics`. */
+  stats(): Promise<{ status: "ok"; stats: JobQueueStats } | { status: "unavailable" }>;
 }
 
 const maxErrorLength = 1000;
@@ -224,8 +254,9 @@ export function createJobStore(options: JobStoreOptions): JobStore {
         `;
         const created = inserted[0]?.id;
         if (created !== undefined) {
-          const job = await loadJobView(sql, created, callerScope);
-          return job === undefined ? undefined : { status: "created" as const, job };
+          // Built, not read back: one round trip per submission (the 202's latency).
+          const job = newJobView(created, submission.steps.length, maxAttempts, at);
+          return { status: "created" as const, job };
         }
         // The key was used before (or by a submission committed while this one ran).
         const existing = await sql<{ id: string; request_sha256: string }[]>`
@@ -281,14 +312,14 @@ export function createJobStore(options: JobStoreOptions): JobStore {
 
     async claimStep(owner, claimOptions = {}) {
       if (claimOptions.jobId !== undefined && !isJobId(claimOptions.jobId)) {
-        return { status: "none" };
+        return { status: "none", expiredJobs: [] };
       }
       const claimedAt = now();
       const at = timestamp(claimedAt);
-      const leaseUntil = timestamp(claimedAt + leaseMs);
+      const leaseUntil = timestamp(claimedAt + (claimOptions.leaseMs ?? leaseMs));
       const leaseToken = crypto.randomUUID();
       const outcome = await database.run("jobs.claim_step", async (sql) => {
-        await expireExhaustedLeases(sql, at);
+        const expiredJobs = await expireExhaustedLeases(sql, at);
         const rows = await sql<ClaimRow[]>`
           with candidate as (
             select s.job_id, s.step_index
@@ -323,7 +354,7 @@ export function createJobStore(options: JobStoreOptions): JobStore {
           from claimed join job on job.id = claimed.job_id
         `;
         const row = rows[0];
-        if (row === undefined) return undefined;
+        if (row === undefined) return { row, outputs: new Map<number, unknown>(), expiredJobs };
         const references = templateReferences(row.request);
         const outputs = new Map<number, unknown>();
         if (references.length > 0) {
@@ -334,11 +365,11 @@ export function createJobStore(options: JobStoreOptions): JobStore {
           `;
           for (const step of earlier) outputs.set(step.step_index, step.output);
         }
-        return { row, outputs };
+        return { row, outputs, expiredJobs };
       });
       if (!outcome.ok) return { status: "unavailable" };
-      if (outcome.value === undefined) return { status: "none" };
-      const { row, outputs } = outcome.value;
+      const { row, outputs, expiredJobs } = outcome.value;
+      if (row === undefined) return { status: "none", expiredJobs };
       const step: ClaimedStep = {
         jobId: row.job_id,
         index: row.step_index,
@@ -356,9 +387,9 @@ export function createJobStore(options: JobStoreOptions): JobStore {
         await store.failStep(step, error instanceof Error ? error.message : String(error), {
           retryable: false,
         });
-        return { status: "none" };
+        return { status: "none", expiredJobs };
       }
-      return { status: "claimed", step };
+      return { status: "claimed", step, expiredJobs };
     },
 
     async completeStep(step, output) {
@@ -549,13 +580,46 @@ export function createJobStore(options: JobStoreOptions): JobStore {
       if (result.delivered) return { status: "delivered" };
       return retry ? { status: "retrying", nextAttemptAt } : { status: "failed" };
     },
+
+    async stats() {
+      const at = timestamp(now());
+      const outcome = await database.run(
+        "jobs.stats",
+        (sql) =>
+          sql<{ queue_depth: number; queued_steps: number; running_steps: number }[]>`
+          select
+            (select count(*) from public.llm_job_steps
+              where status = 'queued' and next_attempt_at <= ${at}::timestamptz)::integer
+            + (select count(*) from public.llm_job_steps
+              where status = 'running' and lease_expires_at <= ${at}::timestamptz)::integer
+              as queue_depth,
+            (select count(*) from public.llm_job_steps where status = 'queued')::integer
+              as queued_steps,
+            (select count(*) from public.llm_job_steps where status = 'running')::integer
+              as running_steps
+        `,
+      );
+      if (!outcome.ok) return { status: "unavailable" };
+      const row = outcome.value[0];
+      return {
+        status: "ok",
+        stats: {
+          queueDepth: row?.queue_depth ?? 0,
+          queuedSteps: row?.queued_steps ?? 0,
+          runningSteps: row?.running_steps ?? 0,
+        },
+      };
+    },
   };
   return store;
 
-  /** Fails the steps (and jobs) whose expired lease was their last attempt: the worker died. */
-  async function expireExhaustedLeases(sql: DatabaseSql, at: string): Promise<void> {
+  /**
+   * Fails the steps (and jobs) whose expired lease was their last attempt: the worker died.
+   * @returns the ids of the jobs failed.
+   */
+  async function expireExhaustedLeases(sql: DatabaseSql, at: string): Promise<string[]> {
     const message = "the worker stopped during the last attempt (its lease expired)";
-    await sql`
+    const failed = await sql<{ id: string }[]>`
       with dead as (
         update public.llm_job_steps s
         set status = 'failed', last_error = ${message}, lease_token = null, lease_owner = null,
@@ -571,6 +635,8 @@ export function createJobStore(options: JobStoreOptions): JobStore {
         updated_at = ${at}::timestamptz, ${finalWebhook(sql, at)}
       from dead
       where j.id = dead.job_id
+      returning j.id
     `;
+    return failed.map((row) => row.id);
   }
 }

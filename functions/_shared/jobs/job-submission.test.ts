@@ -79,6 +79,36 @@ describe("parseJobSubmission", () => {
     ).toMatchObject({ ok: false, param: "webhook.secret" });
   });
 
+  it("takes the quick mode, outside the chat request", () => {
+    const parsed = parseJobSubmission({ model: "a", messages: message, mode: "quick" });
+
+    expect(parsed).toEqual({
+      ok: true,
+      value: { steps: [{ model: "a", messages: message }], mode: "quick" },
+    });
+  });
+
+  it("refuses an unknown mode, naming the field", () => {
+    expect(parseJobSubmission({ model: "a", messages: message, mode: "fast" })).toMatchObject({
+      ok: false,
+      param: "mode",
+      message: 'mode must be "queued" or "quick"',
+    });
+  });
+
+  it("refuses a webhook secret name when no signing secret is configured", () => {
+    expect(
+      parseJobSubmission(
+        {
+          model: "a",
+          messages: message,
+          webhook: { url: "https://example.com/h", secret: "default" },
+        },
+        { webhookSecretNames: new Set() },
+      ),
+    ).toMatchObject({ ok: false, param: "webhook.secret" });
+  });
+
   it("refuses more steps than allowed", () => {
     const steps = Array.from({ length: 3 }, () => ({ model: "a", messages: message }));
 

@@ -2,9 +2,9 @@
 // (the path of the offending field, as OpenAI's error `param` does). Two forms:
 //   a chat request:   { "model": "...", "messages": [...], ...parameters, "webhook"?: {...} }
 //   ordered steps:    { "steps": [{ "model": "...", "messages": [...] }, ...], "webhook"?: {...} }
-// plus `idempotency_key` and `max_attempts` (an `Idempotency-Key` header takes precedence for the
-// key; the gateway passes it in).
-import type { ChatStepRequest, JobSubmission } from "./job-types.ts";
+// plus `idempotency_key`, `max_attempts` and `mode` ("queued" or "quick"; an `Idempotency-Key`
+// header takes precedence for the key; the gateway passes it in).
+import type { ChatStepRequest, JobMode, JobSubmission } from "./job-types.ts";
 import { templateReferences } from "./step-template.ts";
 
 /** The result of {@link parseJobSubmission}. */
@@ -25,12 +25,17 @@ export interface ParseSubmissionOptions {
   maxAttemptsLimit?: number;
   /** The `Idempotency-Key` header, when sent; it wins over the body's `idempotency_key`. */
   idempotencyKeyHeader?: string | null;
-  /** Signing secret names the worker holds (`JOB_WEBHOOK_SECRETS`); others are refused. */
+  /**
+   * Signing secret names of `JOB_WEBHOOK_SECRETS` (the gateway and the worker read the same
+   * variable); a webhook naming another is refused. Unchecked when undefined.
+   */
   webhookSecretNames?: ReadonlySet<string>;
 }
 
 /** Body fields that belong to the job, not to the chat request of the one-step form. */
-const jobFields = new Set(["steps", "webhook", "idempotency_key", "max_attempts"]);
+const jobFields = new Set(["steps", "webhook", "idempotency_key", "max_attempts", "mode"]);
+
+const jobModes: ReadonlySet<string> = new Set<JobMode>(["queued", "quick"]);
 
 type Failure = { ok: false; message: string; param: string };
 const fail = (param: string, message: string): Failure => ({
@@ -143,6 +148,14 @@ export function parseJobSubmission(
     maxAttempts = value;
   }
 
+  let mode: JobMode | undefined;
+  if (body.mode !== undefined) {
+    if (typeof body.mode !== "string" || !jobModes.has(body.mode)) {
+      return fail("mode", 'must be "queued" or "quick"');
+    }
+    mode = body.mode as JobMode;
+  }
+
   let webhook: JobSubmission["webhook"];
   if (body.webhook !== undefined) {
     const raw = body.webhook;
@@ -160,7 +173,12 @@ export function parseJobSubmission(
       return fail("webhook.secret", "must name a configured signing secret");
     }
     if (options.webhookSecretNames !== undefined && !options.webhookSecretNames.has(raw.secret)) {
-      return fail("webhook.secret", `names no configured signing secret ("${raw.secret}")`);
+      return fail(
+        "webhook.secret",
+        options.webhookSecretNames.size === 0
+          ? `names "${raw.secret}", but no signing secret is configured (JOB_WEBHOOK_SECRETS)`
+          : `names no configured signing secret ("${raw.secret}" is not in JOB_WEBHOOK_SECRETS)`,
+      );
     }
     webhook = { url: url.toString(), secretName: raw.secret };
   }
@@ -172,6 +190,7 @@ export function parseJobSubmission(
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       ...(webhook === undefined ? {} : { webhook }),
       ...(maxAttempts === undefined ? {} : { maxAttempts }),
+      ...(mode === undefined ? {} : { mode }),
     },
   };
 }

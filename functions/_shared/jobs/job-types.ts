@@ -36,6 +36,13 @@ export interface JobWebhook {
   secretName: string;
 }
 
+/**
+ * Who runs a job's first attempts. `queued`: the job worker, woken by the schedule. `quick`: the
+ * gateway itself, right after the `202`, within `JOB_QUICK_TIME_BUDGET_MS` (15 s); what is not
+ * done by then is left queued for the worker. Not stored: a job is the same job either way.
+ */
+export type JobMode = "queued" | "quick";
+
 /** A validated job, ready for {@link JobStore.submit}. */
 export interface JobSubmission {
   /** The steps in order; at least one. */
@@ -49,6 +56,11 @@ export interface JobSubmission {
    * @default the store's `maxAttempts`
    */
   maxAttempts?: number | undefined;
+  /**
+   * Who runs the first attempts; the store ignores it (see {@link JobMode}).
+   * @default "queued"
+   */
+  mode?: JobMode | undefined;
 }
 
 /** One step as `GET /v1/jobs/{id}` shows it. */

@@ -86,6 +86,36 @@ function toView(row: JobViewRow["view"]): JobView {
 }
 
 /**
+ * The view of a job just inserted, without reading it back: queued, its first step queued and the
+ * others pending, nothing attempted (the view {@link loadJobView} reads at that point).
+ * @param id - the new job's id.
+ * @param stepCount - its steps.
+ * @param maxAttempts - the attempts stored with it.
+ * @param at - the submission time, as stored (ISO 8601).
+ */
+export function newJobView(
+  id: string,
+  stepCount: number,
+  maxAttempts: number,
+  at: string,
+): JobView {
+  return {
+    id,
+    status: "queued",
+    currentStep: 0,
+    stepCount,
+    maxAttempts,
+    steps: Array.from({ length: stepCount }, (_, index) => ({
+      index,
+      status: index === 0 ? "queued" : "pending",
+      attempts: 0,
+    })),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
  * Loads a job's view.
  * @param sql - the query function.
  * @param id - the job id (checked with {@link isJobId} first).
