@@ -111,6 +111,12 @@ describe("the plan's Supabase resources", () => {
     expect(new Set(Object.values(values))).toEqual(new Set(["[secret]", "[unknown]"]));
   });
 
+  it("writes the database URL (platform:databaseUrl), masked, when the stack sets it", () => {
+    const values = resource(staging, secretsType).inputs.values as Record<string, string>;
+
+    expect(values.DATABASE_URL).toBe("[secret]");
+  });
+
   it("passes the access token only as a secret", () => {
     for (const type of [secretsType, deploymentType]) {
       expect(resource(staging, type).inputs.accessToken).toBe("[secret]");

@@ -36,6 +36,8 @@ const plaintext = {
   anthropic: "sk-ant-plaintext",
   openai: "sk-openai-plaintext",
   gatewayKeys: "gw_plaintext_one,gw_plaintext_two",
+  databaseUrl:
+    "postgres://postgres.abcdefghijklmnopqrst:db-plaintext-password@aws-0-us-east-1.pooler.supabase.com:6543/postgres",
 };
 
 let root: string;
@@ -95,7 +97,10 @@ beforeAll(async () => {
     "rollback",
     args({
       pinnedArtifactSha256: earlier.sha256,
-      optionalSecrets: { geminiApiKey: "gemini-key-plaintext" },
+      optionalSecrets: {
+        geminiApiKey: "gemini-key-plaintext",
+        databaseUrl: plaintext.databaseUrl,
+      },
     }),
   );
   await promiseOf(edgeFunctions.artifactSha256);
@@ -157,6 +162,16 @@ describe("EdgeFunctions resources", () => {
       valuesOf("edge-secrets").GEMINI_API_KEY,
       valuesOf("rollback-secrets").GEMINI_API_KEY,
     ]).toEqual([undefined, "gemini-key-plaintext"]);
+  });
+
+  it("writes the database URL (platform:databaseUrl) only on the stack that sets it", () => {
+    const valuesOf = (name: string) =>
+      recorder.named(secretsType, name).inputs.values as Record<string, string>;
+
+    expect([
+      valuesOf("edge-secrets").DATABASE_URL,
+      valuesOf("rollback-secrets").DATABASE_URL,
+    ]).toEqual([undefined, plaintext.databaseUrl]);
   });
 
   it("wires the Upstash token into the secret values", () => {

@@ -55,11 +55,15 @@ export interface EdgeFunctionsArgs {
    * The optional gateway secrets, written only when set: `platform:geminiApiKey`
    * (`GEMINI_API_KEY`), `platform:metricsToken`
    * (`GATEWAY_METRICS_TOKEN`), `platform:otlpHeaders` (`OTEL_EXPORTER_OTLP_HEADERS`),
-   * `platform:sentryDsn` (`SENTRY_DSN`).
+   * `platform:sentryDsn` (`SENTRY_DSN`), `platform:databaseUrl` (`DATABASE_URL`, the Supabase
+   * pooler connection string the gateway and the job worker use instead of `SUPABASE_DB_URL`).
    * @default {}
    */
   optionalSecrets?: Partial<
-    Record<"geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn", pulumi.Input<string>>
+    Record<
+      "geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn" | "databaseUrl",
+      pulumi.Input<string>
+    >
   >;
   /**
    * Routes, prices, budget, cache TTLs, PostHog settings and the `platform:gateway` knobs from the
@@ -139,7 +143,9 @@ export class EdgeFunctions extends pulumi.ComponentResource {
       values[gatewayEnvironment.slackWebhookUrl.name] = args.slackWebhookUrl;
     for (const [key, value] of Object.entries(args.optionalSecrets ?? {})) {
       const variable =
-        gatewayEnvironment[key as "geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn"];
+        gatewayEnvironment[
+          key as "geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn" | "databaseUrl"
+        ];
       if (value !== undefined) values[variable.name] = value;
     }
     const secrets = new SupabaseSecrets(
@@ -230,7 +236,7 @@ export function edgeFunctionsArgsFromConfig(
       : { slackWebhookUrl: config.secrets.slackWebhookUrl }),
     cacheVersion: config.cache.cacheVersion,
     optionalSecrets: Object.fromEntries(
-      (["geminiApiKey", "metricsToken", "otlpHeaders", "sentryDsn"] as const)
+      (["geminiApiKey", "metricsToken", "otlpHeaders", "sentryDsn", "databaseUrl"] as const)
         .filter((name) => !config.missingSecrets.includes(`platform:${name}`))
         .map((name) => [name, config.secrets[name]]),
     ),

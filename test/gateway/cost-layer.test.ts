@@ -146,45 +146,62 @@ describe("the cost ledger", () => {
   let gateway: GatewayProcess;
   let metrics: Awaited<ReturnType<typeof fetchMetrics>>;
   let view: Record<string, unknown>[];
+  let rows: Array<{ cache_layer: string; embedding_cost_usd: string }>;
   const served = { total: 0, exact: 0, semantic: 0 };
+
+  async function ask(content: string, temperature: number): Promise<void> {
+    const response = await postChat(gateway.url, {
+      model: "tier:cheap",
+      temperature,
+      max_tokens: 20,
+      messages: [{ role: "user", content }],
+    });
+    await response.arrayBuffer();
+    served.total += 1;
+    const cache = response.headers.get("x-llm-cache");
+    if (cache === "hit") served.exact += 1;
+    if (cache === "semantic") served.semantic += 1;
+    // The next request may reuse this answer once it is stored (after the response).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 
   beforeAll(async () => {
     local = await startLocalDatabase();
     gateway = await startGateway({
-      env: costEnv({ DATABASE_URL: local.url, GATEWAY_ENVIRONMENT: "ledger-test" }),
+      env: costEnv({
+        DATABASE_URL: local.url,
+        GATEWAY_ENVIRONMENT: "ledger-test",
+        // The gateway's own embeddings priced like the answers, so their cost is plain to see.
+        LLM_PRICES: JSON.stringify({ ...prices, [testModels.embedding]: price }),
+      }),
     });
     // A replayed workload: each question asked, repeated word for word, then paraphrased.
     const letters = "bcdfghjklmnpqrstvwxz";
+    let last = "";
     for (let question = 0; question < 3; question += 1) {
       let word = "";
       for (let index = 0; index < 12; index += 1)
         word += letters[Math.floor(Math.random() * letters.length)];
-      for (const content of [
-        `How do I export my ${word} journal entries?`,
-        `How do I export my ${word} journal entries?`,
-        `how can I export my ${word} journal entries`,
-      ]) {
-        const response = await postChat(gateway.url, {
-          model: "tier:cheap",
-          temperature: 0,
-          max_tokens: 20,
-          messages: [{ role: "user", content }],
-        });
-        await response.arrayBuffer();
-        served.total += 1;
-        const cache = response.headers.get("x-llm-cache");
-        if (cache === "hit") served.exact += 1;
-        if (cache === "semantic") served.semantic += 1;
-        // The next request may reuse this answer once it is stored (after the response).
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
+      last = `How do I export my ${word} journal entries?`;
+      await ask(last, 0);
+      await ask(last, 0);
+      await ask(`how can I export my ${word} journal entries`, 0);
     }
+    // The last question at another temperature: no cached answer, but its text is embedded
+    // already, so the embedding comes from the embedding cache.
+    await ask(last, 0.2);
     metrics = await fetchMetrics(gateway.url);
     // A graceful stop writes the ledger rows still queued; PGlite is then read in this process.
     await gateway.stop();
     view = (
       await local.database.query<Record<string, unknown>>(
         "select * from public.llm_cache_effectiveness where environment = 'ledger-test'",
+      )
+    ).rows;
+    rows = (
+      await local.database.query<{ cache_layer: string; embedding_cost_usd: string }>(
+        `select cache_layer, embedding_cost_usd from public.llm_request_ledger
+         where environment = 'ledger-test' order by id`,
       )
     ).rows;
   }, timeouts.hook);
@@ -224,11 +241,49 @@ describe("the cost ledger", () => {
     ]);
   });
 
-  it("reports the actual cost the metrics counted", () => {
-    const cost = metricSum(metrics, "llm_gateway_cost_usd_total", {
-      model: testModels.openaiDefault,
-    });
+  it("reports the actual cost the metrics counted, the gateway's own embeddings included", () => {
+    const cost = [testModels.openaiDefault, testModels.embedding]
+      .map((model) => metricSum(metrics, "llm_gateway_cost_usd_total", { model }))
+      .reduce((sum, value) => sum + value, 0);
 
     expect(Number(view[0]?.actual_cost_usd)).toBeCloseTo(cost, 6);
+  });
+
+  it("records the embedding's cost on a request the semantic cache answered", () => {
+    const semantic = rows.filter((row) => row.cache_layer === "semantic");
+
+    expect([
+      semantic.length > 0,
+      semantic.every((row) => Number(row.embedding_cost_usd) > 0),
+    ]).toEqual([true, true]);
+  });
+
+  it("records the embedding's cost on a new question, which a provider answered", () => {
+    expect([rows[0]?.cache_layer, Number(rows[0]?.embedding_cost_usd) > 0]).toEqual(["none", true]);
+  });
+
+  it("records no embedding cost on an exact hit, which needs none", () => {
+    const exact = rows.filter((row) => row.cache_layer === "exact");
+
+    expect([exact.length > 0, exact.every((row) => Number(row.embedding_cost_usd) === 0)]).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it("records no embedding cost when the embedding came from the embedding cache", () => {
+    expect([rows.at(-1)?.cache_layer, Number(rows.at(-1)?.embedding_cost_usd)]).toEqual([
+      "none",
+      0,
+    ]);
+  });
+
+  it("reports the embeddings' cost the metrics counted", () => {
+    const cost = metricSum(metrics, "llm_gateway_cost_usd_total", { model: testModels.embedding });
+
+    expect([cost > 0, Number(view[0]?.embedding_cost_usd)]).toEqual([
+      true,
+      expect.closeTo(cost, 6),
+    ]);
   });
 });

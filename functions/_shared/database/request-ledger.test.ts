@@ -80,6 +80,36 @@ describe("the request ledger", () => {
     });
   });
 
+  it("writes the cost of the gateway's own embedding of the request", async () => {
+    const ledger = createRequestLedger({
+      database: client,
+      environment: "staging",
+      flushDelayMs: neverByTimer,
+    });
+    const recorded = ledger.record(entry({ embeddingCostUsd: 0.00000024 }));
+
+    await ledger.flush();
+    await recorded;
+
+    const [row] = await ledgerRows();
+    expect(row?.embedding_cost_usd).toBe("0.0000002400");
+  });
+
+  it("writes no embedding cost for an entry without one", async () => {
+    const ledger = createRequestLedger({
+      database: client,
+      environment: "staging",
+      flushDelayMs: neverByTimer,
+    });
+    const recorded = ledger.record(entry());
+
+    await ledger.flush();
+    await recorded;
+
+    const [row] = await ledgerRows();
+    expect(row?.embedding_cost_usd).toBe("0.0000000000");
+  });
+
   it("writes a full batch without waiting for the delay", async () => {
     const ledger = createRequestLedger({
       database: client,
@@ -150,9 +180,14 @@ describe("the request ledger", () => {
 });
 
 describe("the cache-effectiveness view", () => {
-  // A replayed day and a half of traffic: provider answers, exact and semantic hits.
+  // A replayed day and a half of traffic: provider answers, exact and semantic hits, some of them
+  // with the gateway's own embedding of the request.
   const replay: LedgerEntry[] = [
-    entry({ requestedAt: Date.parse("2025-07-01T08:00:00Z"), costUsd: 0.004 }),
+    entry({
+      requestedAt: Date.parse("2025-07-01T08:00:00Z"),
+      costUsd: 0.004,
+      embeddingCostUsd: 0.0002,
+    }),
     entry({ requestedAt: Date.parse("2025-07-01T09:00:00Z"), costUsd: 0.006 }),
     entry({
       requestedAt: Date.parse("2025-07-01T10:00:00Z"),
@@ -167,6 +202,7 @@ describe("the cache-effectiveness view", () => {
       cacheLayer: "semantic",
       costUsd: 0.0001,
       costAvoidedUsd: 0.006,
+      embeddingCostUsd: 0.0003,
     }),
     entry({ requestedAt: Date.parse("2025-07-02T00:00:00Z"), costUsd: 0.01 }),
     entry({
@@ -184,7 +220,8 @@ describe("the cache-effectiveness view", () => {
       (row) => new Date(row.requestedAt ?? 0).toISOString().slice(0, 10) === day,
     );
     const cached = rows.filter((row) => row.cacheLayer !== "none");
-    const actual = rows.reduce((sum, row) => sum + row.costUsd, 0);
+    const answers = rows.reduce((sum, row) => sum + row.costUsd, 0);
+    const embeddings = rows.reduce((sum, row) => sum + (row.embeddingCostUsd ?? 0), 0);
     const avoided = rows.reduce((sum, row) => sum + row.costAvoidedUsd, 0);
     return {
       day,
@@ -193,9 +230,11 @@ describe("the cache-effectiveness view", () => {
       exactHits: cached.filter((row) => row.cacheLayer === "exact").length,
       semanticHits: cached.filter((row) => row.cacheLayer === "semantic").length,
       hitRatePercent: Math.round((10000 * cached.length) / rows.length) / 100,
-      actualCostUsd: actual,
+      actualCostUsd: answers + embeddings,
       costAvoidedUsd: avoided,
-      savingsPercent: Math.round((10000 * avoided) / (actual + avoided)) / 100,
+      costWithoutCacheUsd: answers + avoided,
+      savingsPercent: Math.round((10000 * (avoided - embeddings)) / (answers + avoided)) / 100,
+      embeddingCostUsd: embeddings,
     };
   }
 
@@ -219,7 +258,9 @@ describe("the cache-effectiveness view", () => {
       hitRatePercent: Number(row.cache_hit_rate_percent),
       actualCostUsd: Number(row.actual_cost_usd),
       costAvoidedUsd: Number(row.cost_avoided_usd),
+      costWithoutCacheUsd: Number(row.cost_without_cache_usd),
       savingsPercent: Number(row.cost_savings_percent),
+      embeddingCostUsd: Number(row.embedding_cost_usd),
     }));
   }
 
@@ -231,7 +272,21 @@ describe("the cache-effectiveness view", () => {
       ...row,
       actualCostUsd: Number(row.actualCostUsd.toFixed(10)),
       costAvoidedUsd: Number(row.costAvoidedUsd.toFixed(10)),
+      costWithoutCacheUsd: Number(row.costWithoutCacheUsd.toFixed(10)),
+      embeddingCostUsd: Number(row.embeddingCostUsd.toFixed(10)),
     });
     expect(rows.map(counts)).toEqual(expected.map(counts));
+  });
+
+  it("counts the gateway's embeddings in what the day cost", async () => {
+    const [first] = await viewRows();
+
+    expect(first?.actualCostUsd).toBeCloseTo(0.004 + 0.0002 + 0.006 + 0.0001 + 0.0003, 10);
+  });
+
+  it("leaves the embeddings out of what the day would have cost without a cache", async () => {
+    const [first] = await viewRows();
+
+    expect(first?.costWithoutCacheUsd).toBeCloseTo(0.004 + 0.006 + 0.0001 + 0.004 + 0.006, 10);
   });
 });

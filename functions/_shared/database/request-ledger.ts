@@ -30,6 +30,12 @@ export interface LedgerEntry {
   cacheLayer: CacheLayer;
   /** What a provider call would have cost, for a cache hit, USD. */
   costAvoidedUsd: number;
+  /**
+   * What the gateway's own embedding of the request (for the semantic cache) cost, USD; 0 when it
+   * came from the embedding cache.
+   * @default 0
+   */
+  embeddingCostUsd?: number;
   /** HTTP status of the answer. */
   status?: number;
   /** Time to the answer in milliseconds. */
@@ -102,6 +108,7 @@ const columns = [
   "cost_usd",
   "cache_layer",
   "cost_avoided_usd",
+  "embedding_cost_usd",
   "status",
   "latency_ms",
 ] as const;
@@ -131,6 +138,7 @@ export function createRequestLedger(options: RequestLedgerOptions): RequestLedge
     cost_usd: Math.max(0, entry.costUsd),
     cache_layer: entry.cacheLayer,
     cost_avoided_usd: Math.max(0, entry.costAvoidedUsd),
+    embedding_cost_usd: Math.max(0, entry.embeddingCostUsd ?? 0),
     status: entry.status ?? null,
     latency_ms: entry.latencyMs === undefined ? null : Math.max(0, Math.round(entry.latencyMs)),
   });

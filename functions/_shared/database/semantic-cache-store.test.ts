@@ -53,6 +53,18 @@ async function stored(text = question, extra: { sourceKey?: string; ttlSeconds?:
   expect(result).toBe("stored");
 }
 
+/** A seeded generator (mulberry32) in [0, 1), so a test's vectors are the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 describe("semantic cache store", () => {
   it("keeps the answer as a JSON object, queryable in SQL", async () => {
     await stored();
@@ -128,6 +140,46 @@ describe("semantic cache lookup", () => {
     const found = await store.lookup(scope, similarityEmbedding(paraphrase));
 
     expect(found).toEqual({ status: "miss", nearestDistance: null });
+  });
+
+  it("finds the entry of its scope behind more than a search list of closer ones elsewhere", async () => {
+    // Around one random request: this scope's entry within the threshold (about 0.06), and 150
+    // entries of other scopes ten times closer, more than the HNSW walk keeps in its list (100).
+    // Without iterative scanning the walk would return none of this scope.
+    const random = seededRandom(7);
+    const request = Array.from({ length: 1536 }, () => random() - 0.5);
+    const near = (spread: number) => request.map((value) => value + (random() - 0.5) * spread);
+    await store.store({ ...scope, embedding: near(0.35), response: answer, ttlSeconds: 3600 });
+    const others = Array.from({ length: 150 }, () => `[${near(0.1).join(",")}]`);
+    await local.database.query(
+      `insert into public.entry_semantic_cache
+         (scope, namespace, model, embedding_model, embedding, response, created_at, expires_at)
+       select 'user:other-' || position, $1, $2, $3, vector::extensions.vector, '{}'::jsonb,
+              $4::timestamptz, $4::timestamptz + interval '1 hour'
+       from unnest($5::text[]) with ordinality as others (vector, position)`,
+      [scope.namespace, scope.model, scope.embeddingModel, new Date(clock).toISOString(), others],
+    );
+    // The planner would sort so small a scope exactly; without sorting it must walk the index.
+    await local.database.exec("set enable_sort = off");
+    try {
+      const found = await store.lookup(scope, request);
+
+      expect(found).toMatchObject({ status: "hit", response: answer });
+    } finally {
+      await local.database.exec("reset enable_sort");
+    }
+  });
+
+  it("changes no database setting beyond its own statement", async () => {
+    await stored();
+
+    await store.lookup(scope, similarityEmbedding(paraphrase));
+    const settings = await local.database.query<{ efSearch: string; iterativeScan: string }>(
+      `select current_setting('hnsw.ef_search') as "efSearch",
+              current_setting('hnsw.iterative_scan') as "iterativeScan"`,
+    );
+
+    expect(settings.rows).toEqual([{ efSearch: "40", iterativeScan: "off" }]);
   });
 
   it("is unavailable, not an error, for an embedding of the wrong size", async () => {

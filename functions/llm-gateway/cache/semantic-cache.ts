@@ -100,7 +100,8 @@ function vectorOf(body: string): number[] | undefined {
 /**
  * Embeds cache text with the `embedding` tier, through the embedding cache (and its single
  * flight). One attempt per candidate, no retries: the layer must not hold a request up for long.
- * Its cost is counted in the budget and the metrics like any embedding.
+ * Its cost is counted in the budget and the metrics like any embedding, and added to the request's
+ * `embeddingCostUsd` for its ledger row (nothing when the embedding cache had the vector).
  * @returns the vector, or undefined when it could not be had.
  */
 export async function embedCacheText(
@@ -140,6 +141,7 @@ export async function embedCacheText(
     const tokens = result.value.usage?.prompt_tokens ?? 0;
     const cost = computeCost(runtime.config.prices, result.candidate.model, tokens, 0);
     runtime.metrics.recordUsage(result.candidate.provider, result.candidate.model, tokens, 0, cost);
+    context.outcome.embeddingCostUsd += cost;
     void runtime.budget.settle(result.reservation, cost).catch(() => undefined);
     const answer: StoredAnswer = {
       provider: result.candidate.provider,

@@ -21,6 +21,11 @@ export interface RequestOutcome {
   outputTokens: number;
   /** For a cache hit: USD the answer cost when a provider made it. */
   costAvoidedUsd: number;
+  /**
+   * USD of the gateway's own embedding of the request for the semantic cache; 0 when none was
+   * made or it came from the embedding cache.
+   */
+  embeddingCostUsd: number;
   /** Upstream attempts. */
   attempts: number;
   /** USD. */
@@ -78,6 +83,7 @@ export function createRequestContext(
       inputTokens: 0,
       outputTokens: 0,
       costAvoidedUsd: 0,
+      embeddingCostUsd: 0,
       attempts: 0,
       costUsd: 0,
       stream: false,

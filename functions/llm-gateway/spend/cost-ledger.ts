@@ -1,6 +1,7 @@
 // The cost layer's bookkeeping of one request, whatever answered it: the cost a cache hit avoided
 // (`llm_gateway_cost_avoided_usd_total{layer}`) and a row in the cost ledger
-// (`public.llm_request_ledger`, when a database is configured), written after the response.
+// (`public.llm_request_ledger`, when a database is configured), written after the response, with
+// the cost of the gateway's own embedding of the request (the semantic cache's key).
 import { Counter } from "../../_shared/prometheus.ts";
 import type { CacheLayer } from "../../_shared/database/request-ledger.ts";
 import type { StoredAnswer } from "../cache/cached-answer.ts";
@@ -82,6 +83,8 @@ export function recordRequestCost(
       costUsd: cacheLayer === "none" ? outcome.costUsd : 0,
       cacheLayer,
       costAvoidedUsd: cacheLayer === "none" ? 0 : outcome.costAvoidedUsd,
+      // Paid on a semantic hit as on a miss: the lookup needed it either way.
+      embeddingCostUsd: outcome.embeddingCostUsd,
       status,
       latencyMs: Math.round(latencyMs),
     }),
