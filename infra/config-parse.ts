@@ -1,4 +1,5 @@
 import { formatConfigIssue, StackConfigError } from "./config-errors";
+import { grafanaAuthKey, grafanaAuthProblem } from "./config-observability-schema";
 import { platformConfigSchema, type PlatformConfig } from "./config-schema";
 import { stackRuleIssues } from "./provider-rules-stack";
 import { isOptionalSecret, secretKeys, secretSetCommand, type SecretKey } from "./secret-keys";
@@ -79,6 +80,13 @@ export function parseStackConfig(
       );
     }
   }
+  const grafanaProblem = options.allowMissingSecrets
+    ? undefined
+    : grafanaAuthProblem(result.data?.observability, raw.values[grafanaAuthKey] !== undefined, {
+        stackFile,
+        setCommand: secretSetCommand(grafanaAuthKey, raw.stackName),
+      });
+  if (grafanaProblem !== undefined) problems.push(grafanaProblem);
   if (problems.length > 0 || !result.success) {
     throw new StackConfigError(problems);
   }

@@ -6,6 +6,7 @@ import {
   gatewaySchema,
   llmSchema,
 } from "./config-gateway-schema";
+import { observabilitySchema } from "./config-observability-schema";
 import {
   cloudflareKvNamespaceTitleMaxLength,
   cloudflareRoutePatternProblem,
@@ -273,6 +274,7 @@ export const platformConfigSchema = z.strictObject({
   }),
   uptime: uptimeSchema.default({ intervalMinutes: 5, retries: 2, timeoutSeconds: 10 }),
   posthog: posthogSchema,
+  observability: observabilitySchema.optional(),
 });
 
 /** The validated non-secret stack configuration. */

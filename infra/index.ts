@@ -10,6 +10,7 @@ import { EdgeCache } from "./edge-cache";
 import { edgeCacheSources } from "./edge-cache-sources";
 import { EdgeFunctions, edgeFunctionsArgsFromConfig } from "./edge-functions";
 import { definitionsBaseUrl } from "./endpoints";
+import { GrafanaMonitoring, grafanaMonitoringArgsFromConfig } from "./grafana-monitoring";
 import { Pipelines } from "./pipelines";
 import { pipelinesArgsFromConfig } from "./pipelines-args";
 import { createProviders } from "./providers";
@@ -91,6 +92,11 @@ const pipelines = new Pipelines("pipelines", pipelinesArgsFromConfig(config, web
   providers: [providers.github],
 });
 
+// The dashboard and alert rules in Grafana, only when platform:observability.grafana is set.
+const grafanaArgs = grafanaMonitoringArgsFromConfig(config);
+const monitoring =
+  grafanaArgs === undefined ? undefined : new GrafanaMonitoring("monitoring", grafanaArgs);
+
 /** The environment this stack deploys. */
 export const environment = config.environment;
 /** The LLM gateway's public URL. */
@@ -137,3 +143,5 @@ export const githubWorkflowFiles = pipelines.workflowFiles;
 export const githubSecrets = pipelines.secretNames;
 /** Actions variables this stack writes. */
 export const githubVariables = pipelines.variableNames;
+/** The gateway dashboard's URL in Grafana (only with platform:observability.grafana). */
+export const grafanaDashboardUrl = monitoring?.dashboardUrl;

@@ -82,6 +82,11 @@ const production = (
 });
 
 const longWorkerName = `edge-${"a".repeat(59)}`;
+const longGrafanaUid = "u".repeat(41);
+const grafanaSection = {
+  url: "https://example.grafana.net",
+  prometheusDataSourceUid: "prometheus",
+};
 const longProjectName = "a".repeat(101);
 const longKvTitle = "t".repeat(513);
 
@@ -218,6 +223,18 @@ export const providerRuleCases: readonly ProviderRuleCase[] = [
     ["platform:github", "branch"],
     "release..1",
     "platform:github.branch must be a branch name git accepts (no spaces, ~ ^ : ? * [ \\, '..', '@{', or a part starting with '.' or ending with '.lock'), got \"release..1\"",
+  ),
+  staging(
+    "Grafana folder uids are at most 40 characters",
+    ["platform:observability", "grafana"],
+    { ...grafanaSection, folderUid: longGrafanaUid },
+    `platform:observability.grafana.folderUid must be 1 to 40 characters (Grafana's uid limit), got "${longGrafanaUid}"`,
+  ),
+  production(
+    "Grafana dashboard uids are letters, digits, - and _",
+    ["platform:observability", "grafana"],
+    { ...grafanaSection, dashboardUid: "llm.gateway" },
+    'platform:observability.grafana.dashboardUid must be letters, digits, "-" and "_" only (Grafana\'s uid rule), got "llm.gateway"',
   ),
   staging(
     "Supabase project refs are 20 lowercase letters",

@@ -21,8 +21,15 @@ export interface PrometheusRule {
 export interface PrometheusRuleGroup {
   name: string;
   interval?: string;
+  labels?: Record<string, string>;
   rules: PrometheusRule[];
 }
+
+/**
+ * The recording rule holding the daily spend cap the budget alert divides by. The file sets it to
+ * the staging cap; provisioning into Grafana replaces it with the stack's `platform:budget.dailyUsd`.
+ */
+export const budgetDailyCapRecord = "llm_gateway:budget_daily_cap_usd";
 
 /** A parsed Prometheus rules file. */
 export interface PrometheusRules {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { dashboardPanels, readDashboardText, type DashboardPanel } from "./dashboard";
+import {
+  dashboardPanels,
+  provisionedDashboardJson,
+  readDashboardText,
+  type DashboardPanel,
+} from "./dashboard";
 import { checkDashboardSchema } from "./grafana-schema-check";
 import { parsePromql } from "./promql";
 
@@ -56,5 +61,40 @@ describe("the repository's dashboard", () => {
       ),
     );
     expect(errors).toEqual([]);
+  });
+});
+
+describe("provisionedDashboardJson", () => {
+  const provisioned = provisionedDashboardJson(text, {
+    uid: "llm-gateway-staging",
+    title: "LLM gateway (staging)",
+    prometheusDataSourceUid: "prometheus-staging",
+  });
+  const parsed = JSON.parse(provisioned) as Record<string, unknown> & {
+    templating: { list: Array<Record<string, unknown>> };
+  };
+
+  it("still passes Grafana's dashboard schema", () => {
+    expect(checkDashboardSchema(provisioned)).toEqual([]);
+  });
+
+  it("takes the stack's uid and title", () => {
+    expect([parsed["uid"], parsed["title"]]).toEqual([
+      "llm-gateway-staging",
+      "LLM gateway (staging)",
+    ]);
+  });
+
+  it("opens on the stack's Prometheus data source", () => {
+    const variable = parsed.templating.list.find((entry) => entry["name"] === "datasource");
+    expect(variable?.["current"]).toEqual({
+      selected: true,
+      text: "prometheus-staging",
+      value: "prometheus-staging",
+    });
+  });
+
+  it("leaves the version to Grafana", () => {
+    expect(parsed).not.toHaveProperty("version");
   });
 });

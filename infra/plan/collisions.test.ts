@@ -137,6 +137,75 @@ describe("findCollisions", () => {
   });
 });
 
+const grafanaProviderUrn =
+  "urn:pulumi:stack::ai-platform::pulumi:providers:grafana::monitoring-provider";
+
+/** A Grafana provider pointing at `url`, and a folder with `uid` registered through it. */
+function grafanaResources(url: string, uid: string): RecordedResource[] {
+  const provider = {
+    ...resource("pulumi:providers:grafana", { url, auth: "token" }, "monitoring-provider"),
+    urn: grafanaProviderUrn,
+  };
+  const folder = {
+    ...resource("grafana:oss/folder:Folder", { uid, title: "AI platform" }),
+    provider: `${grafanaProviderUrn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9`,
+  };
+  return [provider, folder];
+}
+
+describe("Grafana ownership", () => {
+  const context = { providerInputs: { url: "https://Example.grafana.net/" } };
+
+  it("names a folder by uid and the provider's Grafana", () => {
+    expect(
+      claimedIdentities(resource("grafana:oss/folder:Folder", { uid: "f", title: "F" }), context),
+    ).toEqual(["Grafana folder f at https://example.grafana.net"]);
+  });
+
+  it("names a dashboard by the uid of its JSON", () => {
+    expect(
+      claimedIdentities(
+        resource("grafana:oss/dashboard:Dashboard", { configJson: '{"uid":"d","title":"D"}' }),
+        context,
+      ),
+    ).toEqual(["Grafana dashboard d at https://example.grafana.net"]);
+  });
+
+  it("names a rule group by name and folder", () => {
+    expect(
+      claimedIdentities(
+        resource("grafana:alerting/ruleGroup:RuleGroup", { name: "g", folderUid: "f" }),
+        context,
+      ),
+    ).toEqual(["Grafana rule group g in folder f at https://example.grafana.net"]);
+  });
+
+  it("claims nothing when the Grafana is not known", () => {
+    expect(
+      claimedIdentities(resource("grafana:oss/folder:Folder", { uid: "f", title: "F" })),
+    ).toEqual([]);
+  });
+
+  it("finds two stacks provisioning one folder uid into one Grafana", () => {
+    const collisions = findCollisions([
+      plan("staging", grafanaResources("https://example.grafana.net", "shared")),
+      plan("production", grafanaResources("https://example.grafana.net/", "shared")),
+    ]);
+    expect(collisions.map((collision) => collision.thing)).toEqual([
+      "Grafana folder shared at https://example.grafana.net",
+    ]);
+  });
+
+  it("accepts one folder uid in two Grafana instances", () => {
+    expect(
+      findCollisions([
+        plan("staging", grafanaResources("https://staging.grafana.net", "shared")),
+        plan("production", grafanaResources("https://production.grafana.net", "shared")),
+      ]),
+    ).toEqual([]);
+  });
+});
+
 describe("renderCollisions", () => {
   it("names the thing and the stacks", () => {
     expect(

@@ -15,16 +15,48 @@ export interface Collision {
   claimants: string[];
 }
 
+/** What a rule may read besides the resource's own inputs. */
+export interface OwnershipContext {
+  /** Inputs of the explicit provider the resource was registered with (where it points), if any. */
+  providerInputs?: Readonly<Record<string, unknown>> | undefined;
+}
+
 /** How one resource type maps to the identities it claims. */
 interface OwnershipRule {
   /** The resource type token. */
   type: string;
   /** The identities; an empty list when the resource claims nothing exclusive. */
-  identities(inputs: Readonly<Record<string, unknown>>): string[];
+  identities(inputs: Readonly<Record<string, unknown>>, context: OwnershipContext): string[];
 }
 
 const text = (value: unknown): string =>
   typeof value === "string" ? value : JSON.stringify(value);
+
+/**
+ * The Grafana instance a resource lives in: its provider's URL without a trailing slash, host
+ * lowercased, so `https://Example.grafana.net/` and `https://example.grafana.net` are one.
+ */
+function grafanaInstance(context: OwnershipContext): string {
+  const url = context.providerInputs?.["url"];
+  if (typeof url !== "string") return unknownMarker;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url;
+  }
+}
+
+/** The `uid` of a dashboard's JSON model, or the unknown marker. */
+function dashboardUid(configJson: unknown): string {
+  if (typeof configJson !== "string") return unknownMarker;
+  try {
+    const uid = (JSON.parse(configJson) as { uid?: unknown }).uid;
+    return typeof uid === "string" ? uid : unknownMarker;
+  } catch {
+    return unknownMarker;
+  }
+}
 
 /** Dynamic Supabase resources are told apart by their input shape, as their type token is shared. */
 function supabaseIdentities(inputs: Readonly<Record<string, unknown>>): string[] {
@@ -128,26 +160,68 @@ export const ownershipRules: readonly OwnershipRule[] = [
     type: "pulumi-nodejs:dynamic/supabase:Migrations",
     identities: (inputs) => [`Supabase migration history of project ${text(inputs["projectRef"])}`],
   },
+  {
+    // Grafana keys folders and dashboards by uid in an organization; a second stack with the same
+    // uid would overwrite the first one's (the dashboard is provisioned with overwrite).
+    type: "grafana:oss/folder:Folder",
+    identities: (inputs, context) =>
+      inputs["uid"] === undefined
+        ? []
+        : [`Grafana folder ${text(inputs["uid"])} at ${grafanaInstance(context)}`],
+  },
+  {
+    type: "grafana:oss/dashboard:Dashboard",
+    identities: (inputs, context) => [
+      `Grafana dashboard ${dashboardUid(inputs["configJson"])} at ${grafanaInstance(context)}`,
+    ],
+  },
+  {
+    type: "grafana:alerting/ruleGroup:RuleGroup",
+    identities: (inputs, context) => [
+      `Grafana rule group ${text(inputs["name"])} in folder ${text(inputs["folderUid"])} at ${grafanaInstance(context)}`,
+    ],
+  },
 ];
 
 const rulesByType = new Map(ownershipRules.map((rule) => [rule.type, rule]));
 
 /** The identities one resource claims (none for types without a rule, or with unknown keys). */
-export function claimedIdentities(resource: RecordedResource): string[] {
+export function claimedIdentities(
+  resource: RecordedResource,
+  context: OwnershipContext = {},
+): string[] {
   const rule = rulesByType.get(resource.type);
   if (rule === undefined || resource.read) {
     return [];
   }
   // An identity built from a provider-computed value cannot be compared before `pulumi up`.
-  return rule.identities(resource.inputs).filter((identity) => !identity.includes(unknownMarker));
+  return rule
+    .identities(resource.inputs, context)
+    .filter((identity) => !identity.includes(unknownMarker));
+}
+
+/** The inputs of the explicit provider a resource names (`<provider urn>::<id>`), in its plan. */
+function providerInputsOf(
+  resource: RecordedResource,
+  providers: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): Readonly<Record<string, unknown>> | undefined {
+  const reference = resource.provider;
+  if (reference === undefined) return undefined;
+  return providers.get(reference.slice(0, reference.lastIndexOf("::")));
 }
 
 /** Every identity claimed by more than one stack. */
 export function findCollisions(plans: readonly Plan[]): Collision[] {
   const claims = new Map<string, Array<{ stack: string; urn: string }>>();
   for (const plan of plans) {
+    const providers = new Map(
+      plan.resources
+        .filter((resource) => resource.type.startsWith("pulumi:providers:"))
+        .map((resource) => [resource.urn, resource.inputs] as const),
+    );
     for (const resource of plan.resources) {
-      for (const identity of claimedIdentities(resource)) {
+      const context = { providerInputs: providerInputsOf(resource, providers) };
+      for (const identity of claimedIdentities(resource, context)) {
         const list = claims.get(identity) ?? [];
         list.push({ stack: plan.stack, urn: resource.urn });
         claims.set(identity, list);

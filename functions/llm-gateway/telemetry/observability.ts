@@ -1,6 +1,7 @@
 import type { Logger } from "../../_shared/logger.ts";
 import type { Counter } from "../../_shared/prometheus.ts";
 import type { Store } from "../../_shared/store/store.ts";
+import { loadActiveSpanStorage } from "./active-span.ts";
 import type { GatewayConfig } from "../config.ts";
 import { DailyTotals } from "./daily-totals.ts";
 import { noopErrorReporter, SentryReporter, type ErrorReporter } from "./error-reporter.ts";
@@ -34,12 +35,16 @@ export class TraceIndex {
   }
 }
 
-/** The tracer the environment asks for: OTLP when an endpoint is set, else the no-op one. */
-export function createTracer(config: GatewayConfig, logger: Logger): Tracer {
+/**
+ * The tracer the environment asks for: OTLP when an endpoint is set, else the no-op one. Only the
+ * OTLP tracer loads the async context that parents store and database spans (active-span.ts).
+ */
+export async function createTracer(config: GatewayConfig, logger: Logger): Promise<Tracer> {
   if (config.otlpEndpoint === undefined && config.otlpTracesEndpoint === undefined)
     return noopTracer;
   if (config.tracesSampler === "always_off") return noopTracer;
   return new OtlpTracer({
+    activeSpans: await loadActiveSpanStorage(),
     endpoint: config.otlpEndpoint,
     tracesEndpoint: config.otlpTracesEndpoint,
     headers: config.otlpHeaders,
@@ -76,7 +81,7 @@ export interface ObservabilityOverrides {
 export function createObservability(
   config: GatewayConfig,
   store: Store,
-  metrics: GatewayMetrics,
+  metrics: Pick<GatewayMetrics, "all">,
   logger: Logger,
   redact: (text: string) => string,
   traces: TraceIndex,

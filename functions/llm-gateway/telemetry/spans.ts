@@ -2,7 +2,8 @@ import { noopSpan, type Span, type SpanContext, type Tracer } from "./tracing.ts
 
 /**
  * Runs `run` inside a span named `name`, a child of `parent`, ending it when `run` settles (failed
- * when it throws). With tracing off, or without a parent, `run` gets the no-op span: no allocation
+ * when it throws). The span is active while `run` runs, so the store and database calls it makes
+ * record under it. With tracing off, or without a parent, `run` gets the no-op span: no allocation
  * on the hot path.
  * @example withSpan(runtime.tracer, "Cache:Exact", context.span, () => lookUp(...))
  */
@@ -16,7 +17,7 @@ export async function withSpan<T>(
   if (!tracer.enabled || parent === undefined || parent.spanId === "") return run(noopSpan);
   const span = tracer.startSpan(name, kind, parent);
   try {
-    const value = await run(span);
+    const value = await tracer.withActiveSpan(span, () => run(span));
     span.end();
     return value;
   } catch (error) {

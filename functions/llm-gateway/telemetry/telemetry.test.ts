@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedactor } from "../../_shared/redact.ts";
 import { startLoopbackServer, type LoopbackServer } from "../test/loopback-server.ts";
+import { loadActiveSpanStorage } from "./active-span.ts";
 import { PostHogAnalytics } from "./analytics.ts";
 import { formatTraceparent, OtlpTracer, parseTraceparent } from "./tracing.ts";
 
@@ -87,6 +88,31 @@ describe("OtlpTracer", () => {
       kind: 2,
       status: { code: 1 },
     });
+  });
+});
+
+describe("OtlpTracer active span", () => {
+  it("keeps the active span across awaits", async () => {
+    const tracer = new OtlpTracer({
+      endpoint: collector.url,
+      serviceName: "gateway-test",
+      activeSpans: await loadActiveSpanStorage(),
+    });
+    const server = tracer.startSpan("POST /v1/chat/completions", "server");
+    const seen = await tracer.withActiveSpan(server, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return tracer.activeSpan();
+    });
+    expect(seen).toBe(server);
+  });
+
+  it("has no active span outside withActiveSpan", async () => {
+    const tracer = new OtlpTracer({
+      endpoint: collector.url,
+      serviceName: "gateway-test",
+      activeSpans: await loadActiveSpanStorage(),
+    });
+    expect(tracer.activeSpan()).toBeUndefined();
   });
 });
 

@@ -1,3 +1,5 @@
+import type { ActiveSpanStorage } from "./active-span.ts";
+
 /** The identity of a span, enough to parent another one or fill a `traceparent`. */
 export interface SpanContext {
   /** 32 lowercase hex characters. */
@@ -22,6 +24,14 @@ export interface Tracer {
   readonly enabled: boolean;
   /** Starts a span, as a child of `parent` when given. */
   startSpan(name: string, kind: "server" | "client" | "internal", parent?: SpanContext): Span;
+  /**
+   * Runs `run` with `span` as the active span of everything it starts, across `await`s, so code
+   * that is given no span (store and database calls) can parent its own to it. The no-op tracer
+   * just calls `run`.
+   */
+  withActiveSpan<T>(span: SpanContext, run: () => T): T;
+  /** The active span (see {@link Tracer.withActiveSpan}), or undefined. */
+  activeSpan(): SpanContext | undefined;
 }
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -87,7 +97,12 @@ export const noopSpan: Span = {
 };
 
 /** A tracer that records nothing. */
-export const noopTracer: Tracer = { enabled: false, startSpan: () => noopSpan };
+export const noopTracer: Tracer = {
+  enabled: false,
+  startSpan: () => noopSpan,
+  withActiveSpan: (_span, run) => run(),
+  activeSpan: () => undefined,
+};
 
 interface OtlpAttribute {
   key: string;
@@ -142,6 +157,11 @@ export interface OtlpTracerOptions {
   flushIntervalMs?: number;
   /** Told about failed exports (they are dropped: tracing never affects requests). */
   onError?: (error: unknown) => void;
+  /**
+   * Carries the active span across `await`s (active-span.ts). Without it no span is ever active:
+   * spans are still exported, but store and database calls have no parent to record under.
+   */
+  activeSpans?: ActiveSpanStorage;
 }
 
 /**
@@ -154,6 +174,14 @@ export class OtlpTracer implements Tracer {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: OtlpTracerOptions) {}
+
+  withActiveSpan<T>(span: SpanContext, run: () => T): T {
+    return this.options.activeSpans === undefined ? run() : this.options.activeSpans.run(span, run);
+  }
+
+  activeSpan(): SpanContext | undefined {
+    return this.options.activeSpans?.getStore();
+  }
 
   private get url(): string {
     return this.options.tracesEndpoint ?? `${this.options.endpoint ?? ""}/v1/traces`;
