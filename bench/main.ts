@@ -26,6 +26,7 @@ import { measureColdStart } from "./scenarios/cold-start";
 import { measureCostReplay } from "./scenarios/cost-replay";
 import { measureFailover } from "./scenarios/failover";
 import { measureHashing } from "./scenarios/hashing";
+import { measureJobs } from "./scenarios/jobs";
 import { boundedHeapV8Flags, measureMemoryStore } from "./scenarios/memory-store";
 import { measureMetricsAggregation } from "./scenarios/metrics-aggregation";
 import { measureOverhead } from "./scenarios/overhead";
@@ -33,6 +34,7 @@ import { measurePlan } from "./scenarios/plan-time";
 import { measureRequestPaths } from "./scenarios/request-paths";
 import { measureServeFloor } from "./scenarios/serve-floor";
 import { measureSemanticCache } from "./scenarios/semantic-cache";
+import { measureStreaming } from "./scenarios/streaming";
 
 const committedResultsDirectory = join(repositoryRoot, "bench", "results");
 
@@ -183,6 +185,8 @@ async function main(): Promise<void> {
     const memoryStore = await measureMemoryStore(context);
     const metricsAggregation = await measureMetricsAggregation(context);
     const semanticCache = await measureSemanticCache(context);
+    const jobs = await measureJobs(context);
+    const streaming = await measureStreaming(context);
 
     const durationSeconds = (performance.now() - started) / 1000;
     const overheadFigures = {
@@ -468,6 +472,66 @@ async function main(): Promise<void> {
             : []),
         ];
       }),
+      ...streaming.sizes.flatMap((size) =>
+        (["gateway", "portkey"] as const).map((target) =>
+          check(
+            `streaming-${size.chunks}-cpu-per-chunk-${target}`,
+            `${size.chunks}-chunk streams: CPU per streamed chunk of ${target === "gateway" ? "the gateway" : "Portkey"}'s process (/proc), no target`,
+            "reported",
+            size.targets[target].cpuPerChunkMicros,
+            "µs",
+          ),
+        ),
+      ),
+      check(
+        "streaming-cpu-per-chunk-vs-portkey",
+        "CPU per streamed chunk, 1,000-chunk streams: gateway / Portkey",
+        "<= 1x",
+        (streaming.sizes.at(-1)?.targets.gateway.cpuPerChunkMicros ?? Number.NaN) /
+          (streaming.sizes.at(-1)?.targets.portkey.cpuPerChunkMicros ?? Number.NaN),
+        "x",
+        (value) => value <= 1,
+      ),
+      check(
+        "streaming-1000-p50-vs-direct",
+        "1,000-chunk stream through the gateway / direct, p50 of the whole stream",
+        "<= 1.2x",
+        (streaming.sizes.at(-1)?.targets.gateway.total.p50 ?? Number.NaN) /
+          (streaming.sizes.at(-1)?.targets.direct.total.p50 ?? Number.NaN),
+        "x",
+        (value) => value <= 1.2,
+      ),
+      check(
+        "streaming-ttfb-overhead",
+        "streaming TTFB (first content chunk) over a direct call, 10-chunk streams, p50",
+        "<= 0.3 ms",
+        (streaming.sizes[0]?.targets.gateway.ttfb.p50 ?? Number.NaN) -
+          (streaming.sizes[0]?.targets.direct.ttfb.p50 ?? Number.NaN),
+        "ms",
+        (value) => value <= 0.3,
+      ),
+      check(
+        "job-submit-vs-hit-p50",
+        "POST /v1/jobs (202) p50 minus a cache hit p50, same gateway, PGlite",
+        "<= 2 ms",
+        jobs.submitP50Ms - jobs.hitP50Ms,
+        "ms",
+        (value) => value <= 2,
+      ),
+      check(
+        "job-throughput",
+        `one-step jobs completed per second by one job worker invocation, instant provider, PGlite (${jobs.jobs} jobs, no target)`,
+        "reported",
+        jobs.jobsPerSecond,
+        "jobs/s",
+      ),
+      check(
+        "job-throughput-4",
+        "the same with four worker invocations at once (no target)",
+        "reported",
+        jobs.jobsPerSecondFourWorkers,
+        "jobs/s",
+      ),
       check(
         "bench-duration",
         "whole benchmark wall time",
@@ -503,6 +567,8 @@ async function main(): Promise<void> {
       failover: failoverFigures,
       cost: { ...cost },
       coldStart: { ...coldStart },
+      streaming,
+      jobs,
       plan,
       targets,
       distributions: {

@@ -48,6 +48,13 @@ export const secretKeys = [
     optional: true,
   },
   {
+    name: "databaseUrl",
+    key: "platform:databaseUrl",
+    usedBy:
+      "gateway and job worker secret DATABASE_URL, the Supabase pooler connection string (optional: SUPABASE_DB_URL without it)",
+    optional: true,
+  },
+  {
     name: "metricsToken",
     key: "platform:metricsToken",
     usedBy:
@@ -65,6 +72,13 @@ export const secretKeys = [
     name: "sentryDsn",
     key: "platform:sentryDsn",
     usedBy: "gateway error reports to Sentry, SENTRY_DSN (optional)",
+    optional: true,
+  },
+  {
+    name: "grafanaAuth",
+    key: "platform:grafanaAuth",
+    usedBy:
+      "Grafana provider auth (a service account token), needed when platform:observability.grafana is set",
     optional: true,
   },
 ] as const;

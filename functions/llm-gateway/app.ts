@@ -20,6 +20,8 @@ import { renderSnapshot, type MetricSnapshot } from "./telemetry/shared-metrics.
 import { statusData } from "./telemetry/status-data.ts";
 import { statusPageHtml, statusPagePolicy, statusPageScript } from "./telemetry/status-page.ts";
 import { sha256Hex } from "../_shared/sha256.ts";
+import { refreshJobQueueGauges } from "../_shared/jobs/job-metrics.ts";
+import { registerInternalDispatch } from "./pipeline/internal-dispatch.ts";
 
 /** Supabase mounts the function under `/functions/v1/llm-gateway`, which reaches it as `/llm-gateway/...`. */
 const mountPrefix = "/llm-gateway";
@@ -200,10 +202,14 @@ async function health(runtime: GatewayRuntime, requestId: string): Promise<Respo
 }
 
 async function metrics(runtime: GatewayRuntime, requestId: string): Promise<Response> {
-  // Refresh the gauges that live in the store; a store outage leaves their last values.
+  // Refresh the gauges that live in the store (and the job queue's, in the database); an outage
+  // leaves their last values.
   await Promise.all([
     ...runtime.providerNames.map((name) => runtime.breaker.state(name)),
     runtime.budget.spentToday().catch(() => undefined),
+    runtime.jobs === undefined
+      ? undefined
+      : refreshJobQueueGauges(runtime.jobMetrics, runtime.jobs),
   ]);
   return new Response(renderSnapshot(await metricsSnapshot(runtime)), {
     status: 200,
@@ -221,6 +227,7 @@ export function createGatewayHandler(
 ): (request: Request) => Promise<Response> {
   const cors = new CorsPolicy(runtime.config.corsOrigins);
   const handle = createRequestHandler(runtime);
+  registerInternalDispatch(runtime, handle);
   if (!cors.enabled) return handle;
   return async (request: Request): Promise<Response> => {
     if (request.method === "OPTIONS") {
@@ -309,18 +316,24 @@ function createRequestHandler(runtime: GatewayRuntime): (request: Request) => Pr
       span,
     );
     try {
-      if (request.method !== "POST") throw new MethodNotAllowedError(request.method, path, "POST");
-      const caller = identifyCaller(request, runtime.apiKeyHashes);
-      context.caller = caller;
-      if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
-      const body = await withSpan(runtime.tracer, "Parse", span, () =>
-        readJsonBody(request, { maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
-      );
-      const handler = await loadHandler();
-      const response = await handler(runtime, request, body, context, caller);
-      if (!context.deferred) context.complete(response.status);
-      runtime.observability.sharedMetrics.touch();
-      return response;
+      // The request's span is active throughout, so store and database calls record under it
+      // (or under the stage that makes them); with tracing off this is a plain call.
+      return await runtime.tracer.withActiveSpan(span, async () => {
+        if (request.method !== "POST") {
+          throw new MethodNotAllowedError(request.method, path, "POST");
+        }
+        const caller = identifyCaller(request, runtime.apiKeyHashes);
+        context.caller = caller;
+        if (runtime.rateLimiter) await runtime.rateLimiter.check(caller.id);
+        const body = await withSpan(runtime.tracer, "Parse", span, () =>
+          readJsonBody(request, { maxBytes: config.maxBodyBytes, timeoutMs: config.bodyTimeoutMs }),
+        );
+        const handler = await loadHandler();
+        const response = await handler(runtime, request, body, context, caller);
+        if (!context.deferred) context.complete(response.status);
+        runtime.observability.sharedMetrics.touch();
+        return response;
+      });
     } catch (caught) {
       const error = toClientError(caught, runtime, context);
       const response = redactedErrorResponse(runtime, error, {

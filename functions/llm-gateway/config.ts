@@ -60,6 +60,16 @@ export interface GatewayConfig {
   semanticDistanceThreshold: number;
   /** `DATABASE_URL`, else `SUPABASE_DB_URL`; semantic cache and ledger off when undefined. */
   databaseUrl: string | undefined;
+  /** `JOB_MAX_ATTEMPTS`: attempts per step of a job submitted without `max_attempts`. @default 5 */
+  jobMaxAttempts: number;
+  /** `JOB_RETRY_BASE_MS`: first back-off of a failed step attempt. @default 2000 */
+  jobRetryBaseMs: number;
+  /** `JOB_RETRY_MAX_MS`: longest back-off between a step's attempts. @default 300000 */
+  jobRetryMaxMs: number;
+  /** `JOB_QUICK_TIME_BUDGET_MS`: how long a quick job runs in the gateway. @default 15000 */
+  jobQuickTimeBudgetMs: number;
+  /** `JOB_WEBHOOK_SECRETS`: webhook signing secrets by name; a job may name only these. */
+  jobWebhookSecrets: ReadonlyMap<string, string>;
   /** `GATEWAY_ENVIRONMENT`: the stack, for the ledger and the spend alert. @default "local" */
   environmentName: string;
   /** `LLM_TIER_LADDER`: tiers of `tier:auto`, cheapest first. @default ["t0","t1","t2","t3"] */
@@ -258,7 +268,8 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
   const schemas =
     text(environment, variables.routes.name) !== undefined ||
     text(environment, variables.prices.name) !== undefined ||
-    text(environment, variables.providers.name) !== undefined
+    text(environment, variables.providers.name) !== undefined ||
+    text(environment, variables.jobWebhookSecrets.name) !== undefined
       ? await import("./config-schemas.ts")
       : undefined;
   const compatibleProviders = new Map<string, CompatibleProviderConfig>();
@@ -317,6 +328,15 @@ export async function loadGatewayConfig(environment: Environment): Promise<Gatew
     databaseUrl:
       optional(environment, variables.databaseUrl) ??
       optional(environment, variables.supabaseDatabaseUrl),
+    jobMaxAttempts: withDefault(environment, variables.jobMaxAttempts),
+    jobRetryBaseMs: withDefault(environment, variables.jobRetryBaseMs),
+    jobRetryMaxMs: withDefault(environment, variables.jobRetryMaxMs),
+    jobQuickTimeBudgetMs: withDefault(environment, variables.jobQuickTimeBudgetMs),
+    jobWebhookSecrets: new Map(
+      Object.entries(
+        json(environment, variables.jobWebhookSecrets.name, schemas?.jobWebhookSecretsSchema) ?? {},
+      ),
+    ),
     environmentName: withDefault(environment, variables.environmentName),
     tierLadder: withDefault(environment, variables.tierLadder),
     hardCapUsd: optional(environment, variables.hardCapUsd),
@@ -375,5 +395,6 @@ export function secretValues(config: GatewayConfig): string[] {
     ...Object.values(config.otlpHeaders),
     config.metricsToken,
     config.sentryDsn,
+    ...config.jobWebhookSecrets.values(),
   ].filter((value): value is string => value !== undefined);
 }

@@ -14,6 +14,7 @@ import type { DatabaseClient } from "../_shared/database/database-client.ts";
 import type { SemanticCacheStore } from "../_shared/database/semantic-cache-store.ts";
 import type { RequestLedger } from "../_shared/database/request-ledger.ts";
 import type { JobStore } from "../_shared/jobs/job-store.ts";
+import { JobMetrics } from "../_shared/jobs/job-metrics.ts";
 import { createBackgroundTasks, type BackgroundTasks } from "./pipeline/background-tasks.ts";
 import { SpendAlert } from "./spend/spend-alert.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
@@ -24,6 +25,8 @@ import type { ProviderName } from "./resilience/routing.ts";
 import { SingleFlight } from "./cache/single-flight.ts";
 import { noopAnalytics, PostHogAnalytics, type Analytics } from "./telemetry/analytics.ts";
 import type { Tracer } from "./telemetry/tracing.ts";
+import { traceDatabase } from "./telemetry/traced-database.ts";
+import { traceStore } from "./telemetry/traced-store.ts";
 import {
   createObservability,
   createTracer,
@@ -80,6 +83,8 @@ export interface GatewayRuntime {
   ledger: RequestLedger | undefined;
   /** The asynchronous job store (`/v1/jobs`), when a database is configured. */
   jobs: JobStore | undefined;
+  /** Job submissions, quick-job attempts and the queue gauges (`llm_gateway_job*`). */
+  jobMetrics: JobMetrics;
 }
 
 /** Overrides for tests and embedding: a ready store, a log sink. */
@@ -126,8 +131,10 @@ export async function createRuntime(
     ...(overrides.writeLog ? { write: overrides.writeLog } : {}),
   });
   const metrics = new CostLayerMetrics();
+  const jobMetrics = new JobMetrics();
   const background = overrides.background ?? createBackgroundTasks();
-  const store =
+  const tracer: Tracer = await createTracer(config, logger);
+  const untracedStore =
     overrides.store ??
     (await createStore({
       upstashUrl: config.upstashUrl,
@@ -141,6 +148,9 @@ export async function createRuntime(
       },
       onConnectionError: (error) => logger.debug("store_connection_error", { error }),
     }));
+  // With tracing on, each store call is a span under the request's; the metrics writes, which
+  // serve no request, use the store untraced.
+  const store = traceStore(untracedStore, tracer);
   const breaker = new SharedBreaker(store, {
     threshold: config.breakerThreshold,
     halfOpenAfterMs: config.breakerHalfOpenAfterMs,
@@ -174,17 +184,18 @@ export async function createRuntime(
   // never parses it.
   const databaseModules =
     config.databaseUrl === undefined ? undefined : await loadDatabaseModules();
-  const database =
+  const untracedDatabase =
     config.databaseUrl === undefined || databaseModules === undefined
       ? undefined
       : databaseModules.createDatabaseClient({
           url: config.databaseUrl,
           log: logger,
-          // One connection, on which postgres.js pipelines the isolate's few small queries. PGlite
-          // (npm start, tests) runs one session behind its socket: the messages of two
-          // connections would interleave there ("bind message supplies 10 parameters").
+          // One connection, on which postgres.js pipelines the isolate's few small queries (an edge
+          // isolate serves few requests at once; more connections would only cost the pooler).
           maxConnections: 1,
         });
+  const database =
+    untracedDatabase === undefined ? undefined : traceDatabase(untracedDatabase, tracer);
   const limits = {
     maxResponseBytes: config.maxResponseBytes,
     maxEventBytes: config.maxEventBytes,
@@ -224,11 +235,10 @@ export async function createRuntime(
   }
   const providerNames = [...chatProviders.keys()];
   for (const provider of providerNames) metrics.setBreakerState(provider, "closed");
-  const tracer: Tracer = createTracer(config, logger);
   const observability = createObservability(
     config,
-    store,
-    metrics,
+    untracedStore,
+    { all: () => [...metrics.all(), ...jobMetrics.all()] },
     logger,
     redact,
     traces,
@@ -303,6 +313,13 @@ export async function createRuntime(
     jobs:
       database === undefined || databaseModules === undefined
         ? undefined
-        : databaseModules.createJobStore({ database, redact }),
+        : databaseModules.createJobStore({
+            database,
+            redact,
+            maxAttempts: config.jobMaxAttempts,
+            retryBaseMs: config.jobRetryBaseMs,
+            retryMaxMs: config.jobRetryMaxMs,
+          }),
+    jobMetrics,
   };
 }

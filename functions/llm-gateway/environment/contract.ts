@@ -131,6 +131,20 @@ export function pricesSchema(z: Zod): zod.ZodType<Record<string, PriceDefinition
   );
 }
 
+/**
+ * The `JOB_WEBHOOK_SECRETS` schema: signing secret name to secret (at least 16 characters). The
+ * job worker's contract (functions/job-worker/environment.ts) holds the same one.
+ */
+export function jobWebhookSecretsSchema(z: Zod): zod.ZodType<Record<string, string>> {
+  return z.record(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "must be a secret name (letters, digits, _ . -)" }),
+    z.string().min(16, { error: "must be a secret of at least 16 characters" }),
+    { error: "must map secret names to secrets" },
+  );
+}
+
 // Supabase Edge Functions stop a worker after 400 s of wall-clock time on paid plans (150 s on the
 // free plan): no attempt or request can usefully last longer.
 const wallClockLimitMs = 400_000;
@@ -292,7 +306,8 @@ export const gatewayEnvironment = {
     doc: "Postgres URL of the semantic cache and the cost ledger (a Supavisor transaction-pooler URL, port 6543, when connections must be pooled); falls back to SUPABASE_DB_URL. Without either, both are off.",
     rule: { kind: "text" },
     defaultSource: "SUPABASE_DB_URL",
-    setBy: "the operator (supabase secrets set DATABASE_URL=...), npm start (PGlite)",
+    stackKey: "platform:databaseUrl",
+    setBy: "npm start (PGlite)",
     secret: true,
   },
   supabaseDatabaseUrl: {
@@ -301,6 +316,51 @@ export const gatewayEnvironment = {
     rule: { kind: "text" },
     defaultSource: "none: semantic cache and ledger off",
     setBy: "Supabase's Edge Runtime",
+    secret: true,
+  },
+  jobMaxAttempts: {
+    name: "JOB_MAX_ATTEMPTS",
+    doc: "Attempts each step of a job gets before the job fails, unless the job asks otherwise; stored with the job when it is submitted. The job worker reads the same variable.",
+    rule: { kind: "number", integer: true, minimum: 1, maximum: 100, unit: "attempts" },
+    default: 5,
+    defaultSource: "platform (no seed figure); the same as the job worker's",
+    setBy: "the operator (supabase secrets set JOB_MAX_ATTEMPTS=...), shared with the job worker",
+    secret: false,
+  },
+  jobRetryBaseMs: {
+    name: "JOB_RETRY_BASE_MS",
+    doc: "First back-off after a failed step attempt of a quick job; it doubles per attempt (jittered) up to JOB_RETRY_MAX_MS. The job worker reads the same variable.",
+    rule: milliseconds(0),
+    default: 2_000,
+    defaultSource: "platform (no seed figure); the same as the job worker's",
+    setBy: "the operator, shared with the job worker",
+    secret: false,
+  },
+  jobRetryMaxMs: {
+    name: "JOB_RETRY_MAX_MS",
+    doc: "Longest back-off between a step's attempts. The job worker reads the same variable.",
+    rule: milliseconds(0),
+    default: 300_000,
+    defaultSource: "platform (no seed figure); the same as the job worker's",
+    setBy: "the operator, shared with the job worker",
+    secret: false,
+  },
+  jobQuickTimeBudgetMs: {
+    name: "JOB_QUICK_TIME_BUDGET_MS",
+    doc: 'How long the gateway runs a `"mode": "quick"` job after its 202; a step still running then is released to the job worker. Within Supabase\'s 150 s wall clock of the free plan, which background work counts against.',
+    rule: milliseconds(1_000, 120_000),
+    default: 15_000,
+    defaultSource: "seeds: quick jobs take at most 15 s",
+    setBy: "the operator (supabase secrets set JOB_QUICK_TIME_BUDGET_MS=...)",
+    secret: false,
+  },
+  jobWebhookSecrets: {
+    name: "JOB_WEBHOOK_SECRETS",
+    doc: 'Completion webhook signing secrets by name, as JSON ({"default": "..."}). The gateway refuses a job naming another secret with a 400; the job worker signs with them.',
+    rule: { kind: "json", schema: jobWebhookSecretsSchema },
+    defaultSource: "none: jobs cannot ask for webhooks",
+    setBy:
+      "the operator (supabase secrets set JOB_WEBHOOK_SECRETS=...), shared with the job worker",
     secret: true,
   },
   environmentName: {
