@@ -93,7 +93,9 @@ describe("the runbook names only what exists", () => {
   });
 
   it("every metric", () => {
-    const source = read("functions/llm-gateway/telemetry/gateway-metrics.ts");
+    const source =
+      read("functions/llm-gateway/telemetry/gateway-metrics.ts") +
+      read("functions/_shared/jobs/job-metrics.ts");
     const named = captured(/\b(llm_gateway_[a-z_]+)/g);
     expect(named.filter((metric) => !source.includes(`"${metric}"`))).toEqual([]);
   });

@@ -15,16 +15,25 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
+/** The folders whose source defines the metrics the gateway's `/metrics` serves. */
+export const metricSourceFolders: readonly string[] = [
+  join(__dirname, "..", "..", "functions", "llm-gateway"),
+  // The job metrics: counted by the gateway and the job worker, served by both.
+  join(__dirname, "..", "..", "functions", "_shared", "jobs"),
+];
+
 /**
  * The metrics the gateway defines (`new Counter("name", ...)` and friends from
  * functions/_shared/prometheus.ts), read from its source: the gateway runs on Deno and its
  * modules are not importable from the Node program.
+ * @param folders where to look; every `.ts` file below them that is not a test.
+ * @default metricSourceFolders
  */
 export function gatewayMetricDefinitions(
-  gatewayFolder = join(__dirname, "..", "..", "functions", "llm-gateway"),
+  folders: readonly string[] = metricSourceFolders,
 ): Map<string, MetricKind> {
   const definitions = new Map<string, MetricKind>();
-  for (const file of sourceFiles(gatewayFolder)) {
+  for (const file of folders.flatMap(sourceFiles)) {
     for (const match of readFileSync(file, "utf8").matchAll(definitionPattern))
       definitions.set(match[2] as string, match[1] as MetricKind);
   }
@@ -44,8 +53,7 @@ export function queryableSeriesNames(definitions: Map<string, MetricKind>): Set<
 
 /**
  * Metrics that rules and panels may query before the gateway defines them, each with the feature
- * that brings it. Their rules and panels stay empty until then.
+ * that brings it. Their rules and panels stay empty until then. None today: add one here when a
+ * rule or panel is written ahead of its metric.
  */
-export const futureMetrics: Readonly<Record<string, string>> = {
-  llm_gateway_jobs_queue_depth: "the asynchronous jobs feature",
-};
+export const futureMetrics: Readonly<Record<string, string>> = {};
