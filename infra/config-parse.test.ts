@@ -205,6 +205,12 @@ describe("parseStackConfig errors name the file, the key and the problem", () =>
     );
   });
 
+  it("lets the wake-up token (platform:jobWorkerToken) be left unset outside the offline plan", () => {
+    expect(problemsOf(committedStack("production"), false).join("\n")).not.toContain(
+      "platform:jobWorkerToken",
+    );
+  });
+
   it("still lists an unset optional secret as missing, so it is not deployed", () => {
     const parsed = parseStackConfig(committedStack("staging"), { allowMissingSecrets: true });
     expect(parsed.missingSecrets).toContain("platform:metricsToken");

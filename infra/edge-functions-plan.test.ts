@@ -12,6 +12,7 @@ import { secretKeys } from "./secret-keys";
 const repositoryRoot = path.resolve(__dirname, "..");
 const secretsType = "pulumi-nodejs:dynamic/supabase:Secrets";
 const deploymentType = "pulumi-nodejs:dynamic/supabase:FunctionDeployment";
+const wakeUpType = "pulumi-nodejs:dynamic/supabase:WorkerWakeUp";
 
 // Distinctive plaintext for every secret: none of it may appear anywhere in the plan.
 const plaintextSecrets = Object.fromEntries(
@@ -115,6 +116,28 @@ describe("the plan's Supabase resources", () => {
     const values = resource(staging, secretsType).inputs.values as Record<string, string>;
 
     expect(values.DATABASE_URL).toBe("[secret]");
+  });
+
+  it("writes the wake-up token (platform:jobWorkerToken), masked, as JOB_WORKER_TOKEN", () => {
+    const values = resource(staging, secretsType).inputs.values as Record<string, string>;
+
+    expect(values.JOB_WORKER_TOKEN).toBe("[secret]");
+  });
+
+  it("sets the wake-up's Vault entries in both stacks, the token only as a secret", () => {
+    for (const planned of [staging, production]) {
+      const wakeUp = resource(planned, wakeUpType);
+      expect(wakeUp.inputs.workerToken).toBe("[secret]");
+      expect(wakeUp.secretInputs).toEqual(expect.arrayContaining(["workerToken", "accessToken"]));
+    }
+  });
+
+  it("points the wake-up at the stack's own job worker", () => {
+    const projectRef = deployment(staging, "job-worker").inputs.projectRef as string;
+
+    expect(resource(staging, wakeUpType).inputs.workerUrl).toBe(
+      `https://${projectRef}.supabase.co/functions/v1/job-worker`,
+    );
   });
 
   it("passes the access token only as a secret", () => {

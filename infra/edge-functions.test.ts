@@ -36,6 +36,7 @@ const plaintext = {
   anthropic: "sk-ant-plaintext",
   openai: "sk-openai-plaintext",
   gatewayKeys: "gw_plaintext_one,gw_plaintext_two",
+  jobWorkerToken: "wake-plaintext-token",
   databaseUrl:
     "postgres://postgres.abcdefghijklmnopqrst:db-plaintext-password@aws-0-us-east-1.pooler.supabase.com:6543/postgres",
 };
@@ -101,6 +102,7 @@ beforeAll(async () => {
         geminiApiKey: "gemini-key-plaintext",
         databaseUrl: plaintext.databaseUrl,
       },
+      jobWorkerToken: plaintext.jobWorkerToken,
     }),
   );
   await promiseOf(edgeFunctions.artifactSha256);
@@ -172,6 +174,20 @@ describe("EdgeFunctions resources", () => {
       valuesOf("edge-secrets").DATABASE_URL,
       valuesOf("rollback-secrets").DATABASE_URL,
     ]).toEqual([undefined, plaintext.databaseUrl]);
+  });
+
+  it("writes the wake-up token (platform:jobWorkerToken) as JOB_WORKER_TOKEN only when set", () => {
+    const valuesOf = (name: string) =>
+      recorder.named(secretsType, name).inputs.values as Record<string, string>;
+
+    expect([
+      valuesOf("edge-secrets").JOB_WORKER_TOKEN,
+      valuesOf("rollback-secrets").JOB_WORKER_TOKEN,
+    ]).toEqual([undefined, plaintext.jobWorkerToken]);
+  });
+
+  it("names the job worker's slug for the wake-up's URL", () => {
+    expect(edgeFunctions.jobWorkerSlug).toBe("job-worker");
   });
 
   it("wires the Upstash token into the secret values", () => {

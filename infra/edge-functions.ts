@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { jobWorkerEnvironment } from "../functions/job-worker/environment";
 import { gatewayEnvironment } from "../functions/llm-gateway/environment/contract";
 import {
   supabaseFunctions,
@@ -66,6 +67,11 @@ export interface EdgeFunctionsArgs {
     >
   >;
   /**
+   * `platform:jobWorkerToken`: `JOB_WORKER_TOKEN`, the bearer token of the job worker's pg_cron
+   * wake-up, which the worker accepts and the gateway does not; not written when unset.
+   */
+  jobWorkerToken?: pulumi.Input<string>;
+  /**
    * Routes, prices, budget, cache TTLs, PostHog settings and the `platform:gateway` knobs from the
    * stack config, written as the variables of functions/llm-gateway/environment/contract.ts.
    */
@@ -110,6 +116,8 @@ export class EdgeFunctions extends pulumi.ComponentResource {
   readonly secretNames: pulumi.Output<string[]>;
   /** Hash of the deployed job worker artifact. */
   readonly jobWorkerArtifactSha256: pulumi.Output<string>;
+  /** Slug of the job worker function (its URL is `https://<ref>.supabase.co/functions/v1/<slug>`). */
+  readonly jobWorkerSlug: string;
 
   constructor(name: string, args: EdgeFunctionsArgs, options?: pulumi.ComponentResourceOptions) {
     super("platform:supabase:EdgeFunctions", name, {}, options);
@@ -147,6 +155,9 @@ export class EdgeFunctions extends pulumi.ComponentResource {
           key as "geminiApiKey" | "metricsToken" | "otlpHeaders" | "sentryDsn" | "databaseUrl"
         ];
       if (value !== undefined) values[variable.name] = value;
+    }
+    if (args.jobWorkerToken !== undefined) {
+      values[jobWorkerEnvironment.wakeUpToken.name] = args.jobWorkerToken;
     }
     const secrets = new SupabaseSecrets(
       `${name}-secrets`,
@@ -197,6 +208,7 @@ export class EdgeFunctions extends pulumi.ComponentResource {
 
     this.artifactSha256 = deployment.artifactSha256;
     this.jobWorkerArtifactSha256 = jobWorker.artifactSha256;
+    this.jobWorkerSlug = jobWorkerSource.name;
     this.gatewayUrl = pulumi.output(args.projectRef).apply(gatewayUrl);
     this.secretNames = pulumi.output(Object.keys(values).sort());
     this.registerOutputs({
@@ -234,6 +246,9 @@ export function edgeFunctionsArgsFromConfig(
     ...(config.missingSecrets.includes("platform:slackWebhookUrl")
       ? {}
       : { slackWebhookUrl: config.secrets.slackWebhookUrl }),
+    ...(config.missingSecrets.includes("platform:jobWorkerToken")
+      ? {}
+      : { jobWorkerToken: config.secrets.jobWorkerToken }),
     cacheVersion: config.cache.cacheVersion,
     optionalSecrets: Object.fromEntries(
       (["geminiApiKey", "metricsToken", "otlpHeaders", "sentryDsn", "databaseUrl"] as const)

@@ -3,9 +3,18 @@
  * and can be wired into other providers (Vercel variables, GitHub variables, uptime checks).
  */
 
-/** Supabase mounts every Edge Function under `/functions/v1/<name>`. */
+/**
+ * The public URL of one Edge Function: Supabase mounts every function under `/functions/v1/<slug>`.
+ * @param projectRef - the project's ref.
+ * @param slug - the function's slug, e.g. `job-worker`.
+ */
+export function functionUrl(projectRef: string, slug: string): string {
+  return `https://${projectRef}.supabase.co/functions/v1/${slug}`;
+}
+
+/** The gateway's public URL (the `llm-gateway` function). */
 export function gatewayUrl(projectRef: string): string {
-  return `https://${projectRef}.supabase.co/functions/v1/llm-gateway`;
+  return functionUrl(projectRef, "llm-gateway");
 }
 
 /**

@@ -15,6 +15,7 @@ import { Pipelines } from "./pipelines";
 import { pipelinesArgsFromConfig } from "./pipelines-args";
 import { createProviders } from "./providers";
 import { SupabaseMigrations } from "./supabase/migrations";
+import { SupabaseWorkerWakeUp } from "./supabase/worker-wake-up";
 import { WebApp } from "./web-app";
 
 const config = loadStackConfig();
@@ -86,6 +87,21 @@ const edgeFunctions = new EdgeFunctions(
   { dependsOn: [databaseMigrations] },
 );
 
+// The Vault entries the pg_cron wake-up reads (docs/jobs.md), only when platform:jobWorkerToken is
+// set: after the schedule migration that reads them and the worker that accepts the token.
+const workerWakeUp = config.missingSecrets.includes("platform:jobWorkerToken")
+  ? undefined
+  : new SupabaseWorkerWakeUp(
+      "job-worker-wake-up",
+      {
+        projectRef: config.supabase.projectRef,
+        accessToken: config.secrets.supabaseAccessToken,
+        workerToken: config.secrets.jobWorkerToken,
+        workerSlug: edgeFunctions.jobWorkerSlug,
+      },
+      { dependsOn: [databaseMigrations, edgeFunctions] },
+    );
+
 // GitHub: the stack's Actions environment, secrets and variables, and (one stack only) the
 // workflow files.
 const pipelines = new Pipelines("pipelines", pipelinesArgsFromConfig(config, webApp), {
@@ -107,6 +123,8 @@ export const gatewayArtifactSha256 = edgeFunctions.artifactSha256;
 export const databaseMigrationVersions = databaseMigrations.applied.apply((applied) =>
   (applied ?? []).map((migration) => migration.version),
 );
+/** The job worker URL the pg_cron wake-up calls (only with platform:jobWorkerToken). */
+export const jobWorkerWakeUpUrl = workerWakeUp?.workerUrl;
 /** Supabase Edge Function secrets this stack manages (names only). */
 export const gatewaySecretNames = edgeFunctions.secretNames;
 /** Upstash database id. */

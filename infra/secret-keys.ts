@@ -75,6 +75,13 @@ export const secretKeys = [
     optional: true,
   },
   {
+    name: "jobWorkerToken",
+    key: "platform:jobWorkerToken",
+    usedBy:
+      "job worker secret JOB_WORKER_TOKEN and the Vault entries of its pg_cron wake-up (optional: the schedule stays unconfigured without it)",
+    optional: true,
+  },
+  {
     name: "grafanaAuth",
     key: "platform:grafanaAuth",
     usedBy:

@@ -21,6 +21,16 @@ describe("loadJobWorkerConfig", () => {
     });
   });
 
+  it("reads the wake-up's own token from JOB_WORKER_TOKEN", () => {
+    const config = loadJobWorkerConfig({ ...minimal, JOB_WORKER_TOKEN: " wake_token_0123 " });
+
+    expect(config.wakeUpToken).toBe("wake_token_0123");
+  });
+
+  it("has no wake-up token when JOB_WORKER_TOKEN is unset", () => {
+    expect(loadJobWorkerConfig(minimal).wakeUpToken).toBeUndefined();
+  });
+
   it("derives the gateway's URL from SUPABASE_URL on Supabase", () => {
     const { JOB_WORKER_GATEWAY_URL: _unset, ...onSupabase } = minimal;
 

@@ -18,6 +18,8 @@ export interface JobWorkerConfig {
   gatewayUrl: string;
   /** The gateway's keys: the first is sent, any is accepted. */
   apiKeys: string[];
+  /** `JOB_WORKER_TOKEN`: the wake-up's own token, also accepted; none when unset. */
+  wakeUpToken: string | undefined;
   /** Webhook signing secrets by name. */
   webhookSecrets: ReadonlyMap<string, string>;
   /** The gateway's store, where the worker adds its metrics; none keeps them local. */
@@ -98,6 +100,7 @@ export function loadJobWorkerConfig(
     problems.push(`${variables.gatewayUrl.name} (or ${variables.supabaseUrl.name}) must be set`);
   }
   const apiKeys = read(variables.apiKeys) ?? [];
+  const wakeUpToken = read(variables.wakeUpToken);
   const webhookSecrets = read(variables.webhookSecrets) ?? {};
   const upstashUrl = read(variables.upstashUrl);
   const upstashToken = read(variables.upstashToken);
@@ -130,6 +133,7 @@ export function loadJobWorkerConfig(
     databaseUrl: databaseUrl!,
     gatewayUrl: gatewayUrl!,
     apiKeys,
+    wakeUpToken,
     webhookSecrets: new Map(Object.entries(webhookSecrets)),
     store: {
       ...(upstashUrl === undefined ? {} : { upstashUrl }),

@@ -35,4 +35,11 @@ describe("the variables the worker shares with the gateway", () => {
 
     expect([gateway.success, worker.success]).toEqual([accepted, accepted]);
   });
+
+  it("leave JOB_WORKER_TOKEN to the worker: the gateway reads no such variable", () => {
+    const gatewayNames = Object.values(gatewayEnvironment).map((variable) => variable.name);
+
+    expect(jobWorkerEnvironment.wakeUpToken.name).toBe("JOB_WORKER_TOKEN");
+    expect(gatewayNames).not.toContain("JOB_WORKER_TOKEN");
+  });
 });

@@ -1,8 +1,9 @@
 // The one definition of every environment variable the job worker reads: name, shape and limits,
 // default and who sets it (the same contract style as the gateway's
 // functions/llm-gateway/environment/contract.ts). Supabase secrets are per project, so the worker
-// sees the variables infra writes for the gateway: it reuses `GATEWAY_API_KEYS` and needs no
-// secret of its own; everything else has a default. docs/jobs.md lists them for people.
+// sees the variables infra writes for the gateway: it reuses `GATEWAY_API_KEYS`, and its only
+// secret of its own is `JOB_WORKER_TOKEN`, the pg_cron wake-up's token (the gateway never accepts
+// it); everything else has a default. docs/jobs.md lists them for people.
 //
 // Only type imports here, like the gateway's contract, so infra/ can load it through ts-node.
 import type {
@@ -82,6 +83,14 @@ export const jobWorkerEnvironment = {
     rule: { kind: "list" } satisfies ListRule,
     defaultSource: "none: the worker refuses every invocation",
     setBy: "infra (platform:gatewayApiKeys), shared with the gateway",
+    secret: true,
+  },
+  wakeUpToken: {
+    name: "JOB_WORKER_TOKEN",
+    doc: "A bearer token of the worker's own, accepted in addition to the gateway's keys: the pg_cron wake-up sends it (Vault entry job_worker_token). The gateway never accepts it, so rotating a client key never breaks the schedule.",
+    rule: { kind: "text" } satisfies TextRule,
+    defaultSource: "none: only the gateway's keys wake the worker",
+    setBy: "infra (platform:jobWorkerToken, optional), with the Vault entries of the wake-up",
     secret: true,
   },
   webhookSecrets: {

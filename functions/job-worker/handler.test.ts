@@ -48,6 +48,30 @@ describe("the worker's handler", () => {
     expect(await response.json()).toMatchObject({ claimed: 0, stoppedBecause: "idle" });
   });
 
+  it("accepts the wake-up's own JOB_WORKER_TOKEN", async () => {
+    const response = await handler({ wakeUpToken: "wake_token_0123" })(wake("wake_token_0123"));
+
+    expect(response.status).toBe(200);
+  });
+
+  it("accepts the wake-up token when no gateway key is configured", async () => {
+    const response = await handler({ acceptedKeys: [], wakeUpToken: "wake_token_0123" })(
+      wake("wake_token_0123"),
+    );
+
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses a token that only shares a prefix with the wake-up token", async () => {
+    const response = await handler({ wakeUpToken: "wake_token_0123" })(wake("wake_token_012"));
+
+    expect(response.status).toBe(401);
+  });
+
+  it("refuses an empty bearer token when the wake-up token is unset", async () => {
+    expect((await handler({ wakeUpToken: undefined })(wake(""))).status).toBe(401);
+  });
+
   it("refuses every wake-up when no key is configured", async () => {
     expect((await handler({ acceptedKeys: [] })(wake(""))).status).toBe(401);
   });

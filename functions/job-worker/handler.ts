@@ -1,6 +1,7 @@
 // The worker's HTTP surface: `POST` (any path; Supabase mounts it at /functions/v1/job-worker) runs
 // one batch — claim and run steps, deliver due webhooks — for the caller holding one of the
-// gateway's keys (the pg_cron wake-up, `npm start`'s loop); `GET …/health` answers 200 and
+// gateway's keys (`npm start`'s loop) or the wake-up's own `JOB_WORKER_TOKEN` (the pg_cron
+// wake-up); `GET …/health` answers 200 and
 // `GET …/metrics` the job metrics in Prometheus text (with `GATEWAY_METRICS_TOKEN` when set). On
 // Supabase the batch runs after a `202` under `EdgeRuntime.waitUntil` (pg_net gives up waiting
 // after 5 s); elsewhere the answer waits for the batch and reports what it did.
@@ -31,8 +32,10 @@ export interface WorkerHandlerOptions {
   execute: StepExecutor;
   /** Delivers webhooks. */
   sendWebhook: WebhookSender;
-  /** Bearer tokens accepted (`GATEWAY_API_KEYS`); none means every invocation is refused. */
+  /** Bearer tokens accepted (`GATEWAY_API_KEYS`); with no wake-up token either, all are refused. */
   acceptedKeys: readonly string[];
+  /** `JOB_WORKER_TOKEN`, accepted as well: the pg_cron wake-up's own token. */
+  wakeUpToken?: string | undefined;
   /** See {@link runWorkerBatch}. */
   timeBudgetMs: number;
   /** Most steps per invocation. */
@@ -128,7 +131,10 @@ export function createWorkerHandler(
     }
     const token = bearerToken(request);
     const accepted =
-      token !== undefined && options.acceptedKeys.some((key) => sameText(key, token));
+      token !== undefined &&
+      [...options.acceptedKeys, ...(options.wakeUpToken ? [options.wakeUpToken] : [])].some((key) =>
+        sameText(key, token),
+      );
     await request.body?.cancel();
     if (!accepted) {
       return json(401, {

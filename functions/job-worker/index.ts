@@ -41,6 +41,7 @@ try {
 const redact = createRedactor(
   [
     ...config.apiKeys,
+    config.wakeUpToken,
     ...config.webhookSecrets.values(),
     config.store.upstashToken,
     config.store.redisUrl,
@@ -87,6 +88,7 @@ const handler = createWorkerHandler({
   execute,
   sendWebhook: createWebhookSender({ secrets: config.webhookSecrets }),
   acceptedKeys: config.apiKeys,
+  wakeUpToken: config.wakeUpToken,
   timeBudgetMs: config.timeBudgetMs,
   maxSteps: config.maxStepsPerInvocation,
   log: logger,

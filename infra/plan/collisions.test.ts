@@ -73,6 +73,11 @@ describe("claimedIdentities", () => {
       { projectRef: "ref", migrationsDirectory: "supabase/migrations", migrations: [] },
       "Supabase migration history of project ref",
     ],
+    [
+      "pulumi-nodejs:dynamic/supabase:WorkerWakeUp",
+      { projectRef: "ref", workerUrl: "https://ref.supabase.co/functions/v1/job-worker" },
+      "Supabase Vault entries job_worker_url and job_worker_token of project ref",
+    ],
   ])("names what a %s owns", (type, inputs, identity) => {
     expect(claimedIdentities(resource(type, inputs))).toEqual([identity]);
   });

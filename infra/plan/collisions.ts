@@ -161,6 +161,14 @@ export const ownershipRules: readonly OwnershipRule[] = [
     identities: (inputs) => [`Supabase migration history of project ${text(inputs["projectRef"])}`],
   },
   {
+    // One schedule per database reads these two Vault entries: two stacks would each overwrite
+    // the other's URL and token, and destroying one would unconfigure the other's wake-up.
+    type: "pulumi-nodejs:dynamic/supabase:WorkerWakeUp",
+    identities: (inputs) => [
+      `Supabase Vault entries job_worker_url and job_worker_token of project ${text(inputs["projectRef"])}`,
+    ],
+  },
+  {
     // Grafana keys folders and dashboards by uid in an organization; a second stack with the same
     // uid would overwrite the first one's (the dashboard is provisioned with overwrite).
     type: "grafana:oss/folder:Folder",

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SupabaseFunctionDeployment } from "../supabase/function-deployment";
 import { SupabaseMigrations } from "../supabase/migrations";
 import { SupabaseSecrets } from "../supabase/secrets";
+import { SupabaseWorkerWakeUp } from "../supabase/worker-wake-up";
 import type { CaptureRequest, CaptureResult, CapturedResource } from "./capture-request";
 
 interface SecretWrapper {
@@ -92,9 +93,15 @@ export async function capture(request: CaptureRequest): Promise<CaptureResult> {
     projectRef: request.projectRef,
     migrationsDirectory: request.migrationsDirectory,
   });
+  const wakeUp = new SupabaseWorkerWakeUp("provider-host-wake-up", {
+    apiUrl: request.apiUrl,
+    accessToken: request.accessToken,
+    projectRef: request.projectRef,
+    workerToken: request.workerToken,
+  });
   // The id resolves once the mock monitor has answered the registration.
   await Promise.all(
-    [secrets, deployment, migrations].map(
+    [secrets, deployment, migrations, wakeUp].map(
       (resource) => new Promise<void>((resolve) => resource.id.apply(() => resolve())),
     ),
   );

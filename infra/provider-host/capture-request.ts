@@ -21,6 +21,8 @@ export interface CaptureRequest {
   verifyJwt: boolean;
   /** Migrations folder for the `SupabaseMigrations` resource, relative to the Pulumi project. */
   migrationsDirectory: string;
+  /** The wake-up token for the `SupabaseWorkerWakeUp` resource (a Pulumi secret there). */
+  workerToken: string;
   /** Stack name in URNs. */
   stack: string;
   /** Project name in URNs (Pulumi.yaml `name`). */

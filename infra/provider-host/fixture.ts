@@ -42,6 +42,8 @@ export interface ProviderHostFixture {
   server: ManagementApiServer;
   /** The token the stack has at first, and the one it is rotated to. */
   tokens: { current: string; rotated: string };
+  /** The job worker wake-up tokens: the registered one, and another for updates. */
+  workerTokens: { current: string; updated: string };
   /** The project the resources live in, and another one for replacements. */
   projectRefs: { current: string; other: string };
   /** The function slug. */
@@ -86,6 +88,8 @@ export async function startProviderHostFixture(
   const suffix = randomBytes(6).toString("hex");
   const tokens = { current: `sbp_current_${suffix}`, rotated: `sbp_rotated_${suffix}` };
   const projectRefs = { current: "hostcheckref", other: "hostotherref" };
+  // A quote and a backslash: the token reaches the database as a SQL literal.
+  const workerTokens = { current: `wake'\\${suffix}`, updated: `wake_updated_${suffix}` };
   const slug = "llm-gateway";
   const artifactRoot = path.join(".artifacts", `provider-host-check-${suffix}`);
   const cleanups: Array<() => Promise<void>> = [
@@ -121,6 +125,7 @@ export async function startProviderHostFixture(
         artifactDirectory: artifacts.first.directory,
         verifyJwt: false,
         migrationsDirectory: migrations.first.directory,
+        workerToken: workerTokens.current,
         stack,
         project: launch.projectName,
       },
@@ -138,6 +143,7 @@ export async function startProviderHostFixture(
       stack,
       server,
       tokens,
+      workerTokens,
       projectRefs,
       slug,
       artifacts,

@@ -7,6 +7,7 @@ import {
   functionDeploymentResourceType,
   migrationsResourceType,
   secretsResourceType,
+  workerWakeUpResourceType,
 } from "./serialized-providers";
 
 /** One failing call to provoke, and the endpoint its error must name. */
@@ -270,9 +271,80 @@ export const migrationsKind: ResourceKind = {
   },
 };
 
+/** The wake-up's Vault entries by name, decrypted (the stand-in Vault of the loopback database). */
+async function liveVaultEntries(fixture: ProviderHostFixture): Promise<Map<string, string>> {
+  const rows = await liveRows(
+    fixture,
+    `select name, decrypted_secret from vault.decrypted_secrets
+     where name in ('job_worker_url', 'job_worker_token')`,
+  );
+  return new Map(rows.map((row) => [String(row.name), String(row.decrypted_secret)]));
+}
+
+/** `SupabaseWorkerWakeUp`: the Vault entries the job worker's pg_cron wake-up reads. */
+export const workerWakeUpKind: ResourceKind = {
+  label: "WorkerWakeUp",
+  type: workerWakeUpResourceType,
+  replacingProperty: "projectRef",
+  faults: {
+    unauthorized: {
+      step: "create",
+      method: "POST",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/database/query`,
+    },
+    serverError: {
+      step: "refresh",
+      method: "POST",
+      endpoint: (fixture) => `/v1/projects/${fixture.projectRefs.current}/database/query`,
+    },
+  },
+  address: (fixture) => address(fixture, workerWakeUpResourceType),
+  inputs: (fixture) => registered(fixture, workerWakeUpResourceType),
+  updatedInputs(fixture) {
+    return {
+      ...registered(fixture, workerWakeUpResourceType),
+      workerToken: secretValue(fixture.workerTokens.updated),
+    };
+  },
+  async showsUpdate(fixture) {
+    return (
+      (await liveVaultEntries(fixture)).get("job_worker_token") === fixture.workerTokens.updated
+    );
+  },
+  replacingInputs(fixture) {
+    return {
+      ...registered(fixture, workerWakeUpResourceType),
+      projectRef: fixture.projectRefs.other,
+    };
+  },
+  async drift(fixture) {
+    // Someone set the token by hand in the dashboard's Vault page.
+    const database = await fixture.server.database(fixture.projectRefs.current);
+    await database.query(
+      "select vault.update_secret(id, 'set by hand') from vault.secrets where name = 'job_worker_token'",
+    );
+  },
+  async matchesInputs(fixture) {
+    const live = await liveVaultEntries(fixture);
+    const { workerUrl } = fixture.providers.ofType(workerWakeUpResourceType).inputs;
+    return (
+      live.get("job_worker_token") === fixture.workerTokens.current &&
+      live.get("job_worker_url") === workerUrl
+    );
+  },
+  async vanish(fixture) {
+    const database = await fixture.server.database(fixture.projectRefs.current);
+    await database.query("delete from vault.secrets");
+  },
+  async exists(fixture) {
+    return (await liveVaultEntries(fixture)).size > 0;
+  },
+};
+
 /** Every dynamic resource type of the program. */
 export const resourceKinds: readonly ResourceKind[] = [
   secretsKind,
   functionDeploymentKind,
   migrationsKind,
+  workerWakeUpKind,
 ];

@@ -18,6 +18,9 @@ export const functionDeploymentResourceType = "pulumi-nodejs:dynamic/supabase:Fu
 /** Type token of the `SupabaseMigrations` dynamic resource. */
 export const migrationsResourceType = "pulumi-nodejs:dynamic/supabase:Migrations";
 
+/** Type token of the `SupabaseWorkerWakeUp` dynamic resource. */
+export const workerWakeUpResourceType = "pulumi-nodejs:dynamic/supabase:WorkerWakeUp";
+
 /** The registrations of one capture, by type token. */
 export interface SerializedProviders {
   /** Every registration, in order. */

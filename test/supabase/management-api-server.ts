@@ -7,6 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
+import { vaultStandInSql } from "../../functions/_shared/jobs/test/supabase-stand-ins";
 
 /** One file received by the deploy endpoint. */
 export interface ReceivedFile {
@@ -93,12 +94,15 @@ export interface ManagementApiServer {
   /** Deployed functions by project ref, then slug. */
   functions: Map<string, Map<string, DeployedFunction>>;
   /**
-   * The project's database, a real Postgres (PGlite with pgvector) behind
+   * The project's database, a real Postgres (PGlite with pgvector and a stand-in Vault) behind
    * `POST /v1/projects/{ref}/database/query`; started on first use, since it takes seconds.
    * @param projectRef - one of the server's projects.
    */
   database(projectRef: string): Promise<PGlite>;
-  /** Empties every started database: drops `public` and `supabase_migrations` with their objects. */
+  /**
+   * Empties every started database: drops `public` and `supabase_migrations` with their objects
+   * and removes every Vault entry.
+   */
   resetDatabases(): Promise<void>;
   /** Queue a failure. */
   injectFault(fault: InjectedFault): void;
@@ -138,7 +142,11 @@ export async function startManagementApiServer(
   const database = (projectRef: string): Promise<PGlite> => {
     let started = databases.get(projectRef);
     if (!started) {
-      started = PGlite.create({ extensions: { vector } });
+      // Every Supabase project has Vault; PGlite gets the stand-in (supabase-stand-ins.ts).
+      started = PGlite.create({ extensions: { vector } }).then(async (created) => {
+        await created.exec(vaultStandInSql);
+        return created;
+      });
       databases.set(projectRef, started);
     }
     return started;
@@ -324,7 +332,7 @@ export async function startManagementApiServer(
         await (
           await started
         ).exec(
-          "drop schema if exists supabase_migrations cascade; drop schema if exists public cascade; create schema public;",
+          "drop schema if exists supabase_migrations cascade; drop schema if exists public cascade; create schema public; delete from vault.secrets;",
         );
       }
     },

@@ -1,9 +1,10 @@
 // The schedule migration (supabase/migrations/*_jobs_schedule.sql) on PGlite, which has neither
 // pg_cron nor pg_net: it must apply there, and its wake-up function must do the right thing with
-// and without Supabase's Vault and pg_net (stood in for by a table and a recording function).
+// and without Supabase's Vault and pg_net (stood in for by test/supabase-stand-ins.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JobStore } from "./job-store.ts";
 import { createTestClock, startJobDatabase, type JobDatabase } from "./test/job-database.ts";
+import { pgNetStandInSql, vaultStandInSql } from "./test/supabase-stand-ins.ts";
 
 const clock = createTestClock();
 let database: JobDatabase;
@@ -64,17 +65,10 @@ describe("the schedule migration on a database without pg_cron", () => {
 describe("the wake-up with Vault and pg_net", () => {
   beforeAll(async () => {
     await database.local.database.exec(`
-      create schema if not exists vault;
-      create table vault.decrypted_secrets (name text primary key, decrypted_secret text);
-      insert into vault.decrypted_secrets values
-        ('job_worker_url', 'https://abc.supabase.co/functions/v1/job-worker'),
-        ('job_worker_token', 'gw_cron_key');
-      create schema if not exists net;
-      create table net.requests (url text, body jsonb, headers jsonb, timeout_milliseconds integer);
-      create function net.http_post(url text, body jsonb, headers jsonb, timeout_milliseconds integer)
-      returns bigint language sql as $$
-        insert into net.requests values (url, body, headers, timeout_milliseconds) returning 1::bigint
-      $$;
+      ${vaultStandInSql}
+      ${pgNetStandInSql}
+      select vault.create_secret('https://abc.supabase.co/functions/v1/job-worker', 'job_worker_url');
+      select vault.create_secret('wake_token_0123', 'job_worker_token');
     `);
   });
 
@@ -92,7 +86,7 @@ describe("the wake-up with Vault and pg_net", () => {
     expect(requests.rows).toEqual([
       {
         url: "https://abc.supabase.co/functions/v1/job-worker",
-        headers: { "Content-Type": "application/json", Authorization: "Bearer gw_cron_key" },
+        headers: { "Content-Type": "application/json", Authorization: "Bearer wake_token_0123" },
       },
     ]);
   });
