@@ -64,6 +64,37 @@ export function resolveAccessToken(
   return token;
 }
 
+/** Where one Management API operation goes, and with which token. */
+export interface ManagementTarget {
+  /** The Management API's base URL. */
+  apiUrl: string;
+  /** The token the operation sends. */
+  accessToken: string;
+  /** The project the operation acts on. */
+  projectRef: string;
+}
+
+/**
+ * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
+ * `delete` get stored outputs, where state from an earlier version may still hold a revoked token.
+ * @param session - the provider's session.
+ * @param operation - what is being done, for the error, e.g. `delete`.
+ * @param state - the resource's API URL and project.
+ * @param inputToken - the `accessToken` input, when the operation has inputs.
+ */
+export function managementTarget(
+  session: ProviderSession,
+  operation: string,
+  state: { apiUrl: string; projectRef: string },
+  inputToken?: unknown,
+): ManagementTarget {
+  return {
+    apiUrl: state.apiUrl,
+    projectRef: state.projectRef,
+    accessToken: resolveAccessToken(session, operation, inputToken),
+  };
+}
+
 /**
  * A token that can be sent: a non-empty string that is not Pulumi's unknown placeholder.
  * @param value - a candidate from inputs or config.

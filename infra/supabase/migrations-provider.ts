@@ -8,10 +8,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   configureSession,
+  managementTarget,
   newProviderSession,
-  resolveAccessToken,
   unknownInputValue,
-  type ProviderSession,
+  type ManagementTarget,
 } from "./access-token";
 import { isNotFound, managementRequest } from "./management-request";
 import {
@@ -60,18 +60,12 @@ export type MigrationsProvider = pulumi.dynamic.ResourceProvider<
   MigrationsProviderOutputs
 >;
 
-interface DatabaseTarget {
-  apiUrl: string;
-  accessToken: string;
-  projectRef: string;
-}
-
 function queryPath(projectRef: string): string {
   return `/v1/projects/${encodeURIComponent(projectRef)}/database/query`;
 }
 
 /** Runs SQL; resolves with the rows the endpoint answered (those of the last statement). */
-async function runQuery(target: DatabaseTarget, query: string): Promise<unknown[]> {
+async function runQuery(target: ManagementTarget, query: string): Promise<unknown[]> {
   const response = await managementRequest({
     ...target,
     method: "POST",
@@ -83,7 +77,7 @@ async function runQuery(target: DatabaseTarget, query: string): Promise<unknown[
 
 /** The recorded migrations, and whether the digests table exists; none on a fresh database. */
 async function readHistory(
-  target: DatabaseTarget,
+  target: ManagementTarget,
 ): Promise<{ applied: AppliedMigration[]; withDigests: boolean }> {
   const [presence] = (await runQuery(target, migrationHistoryPresenceQuery)) as Array<{
     history?: unknown;
@@ -136,7 +130,7 @@ function verifiedSources(inputs: MigrationsProviderInputs): MigrationSource[] {
 
 /** Applies what is pending and resolves with the outputs. */
 async function migrate(
-  target: DatabaseTarget,
+  target: ManagementTarget,
   inputs: MigrationsProviderInputs,
 ): Promise<MigrationsProviderOutputs> {
   const sources = verifiedSources(inputs);
@@ -166,23 +160,6 @@ async function migrate(
     migrationsDirectory: inputs.migrationsDirectory,
     migrations: inputs.migrations,
     applied: recordedAmong(inputs.migrations, after.applied),
-  };
-}
-
-/**
- * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
- * `delete` get stored outputs, where state from an earlier version may still hold a revoked token.
- */
-function target(
-  session: ProviderSession,
-  operation: string,
-  state: { apiUrl: string; projectRef: string },
-  inputToken?: unknown,
-): DatabaseTarget {
-  return {
-    apiUrl: state.apiUrl,
-    projectRef: state.projectRef,
-    accessToken: resolveAccessToken(session, operation, inputToken),
   };
 }
 
@@ -239,7 +216,7 @@ export function createMigrationsProvider(): MigrationsProvider {
         return { changes: true };
       }
       // Compare with the database, not the stored outputs, so a history changed out of band shows.
-      const live = await readHistory(target(session, "diff", news, news.accessToken));
+      const live = await readHistory(managementTarget(session, "diff", news, news.accessToken));
       const plan = planMigrations(news.migrations ?? [], live.applied);
       // An edited applied migration stops the preview already, naming the file.
       if (plan.changed.length > 0) {
@@ -254,7 +231,10 @@ export function createMigrationsProvider(): MigrationsProvider {
     },
 
     async create(inputs) {
-      const outs = await migrate(target(session, "create", inputs, inputs.accessToken), inputs);
+      const outs = await migrate(
+        managementTarget(session, "create", inputs, inputs.accessToken),
+        inputs,
+      );
       return { id: `${inputs.projectRef}/migrations`, outs };
     },
 
@@ -262,7 +242,7 @@ export function createMigrationsProvider(): MigrationsProvider {
       if (!props) return { id, props };
       let applied: AppliedMigration[];
       try {
-        applied = (await readHistory(target(session, "read", props))).applied;
+        applied = (await readHistory(managementTarget(session, "read", props))).applied;
       } catch (error) {
         // An empty result tells the engine the object is gone: here the whole project.
         if (isNotFound(error)) return {};
@@ -284,13 +264,15 @@ export function createMigrationsProvider(): MigrationsProvider {
     },
 
     async update(_id, _olds, news) {
-      return { outs: await migrate(target(session, "update", news, news.accessToken), news) };
+      return {
+        outs: await migrate(managementTarget(session, "update", news, news.accessToken), news),
+      };
     },
 
     async delete(_id, props) {
       const versions = (props.migrations ?? []).map((file) => file.version);
       if (versions.length === 0) return;
-      const databaseTarget = target(session, "delete", props);
+      const databaseTarget = managementTarget(session, "delete", props);
       try {
         const history = await readHistory(databaseTarget);
         if (recordedAmong(props.migrations, history.applied).length === 0) return;

@@ -6,10 +6,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   configureSession,
+  managementTarget,
   newProviderSession,
-  resolveAccessToken,
   unknownInputValue,
-  type ProviderSession,
+  type ManagementTarget,
 } from "./access-token";
 import { isNotFound, managementRequest } from "./management-request";
 import { checkSecretNames } from "./secret-names";
@@ -48,17 +48,11 @@ export type SecretsProvider = pulumi.dynamic.ResourceProvider<
   SecretsProviderOutputs
 >;
 
-interface SecretsTarget {
-  apiUrl: string;
-  accessToken: string;
-  projectRef: string;
-}
-
 function secretsPath(projectRef: string): string {
   return `/v1/projects/${encodeURIComponent(projectRef)}/secrets`;
 }
 
-async function liveDigests(target: SecretsTarget): Promise<Record<string, string>> {
+async function liveDigests(target: ManagementTarget): Promise<Record<string, string>> {
   const response = await managementRequest({
     ...target,
     method: "GET",
@@ -75,7 +69,7 @@ async function liveDigests(target: SecretsTarget): Promise<Record<string, string
 }
 
 async function applySecrets(
-  target: SecretsTarget,
+  target: ManagementTarget,
   values: Record<string, string>,
   previouslyManaged: readonly string[],
 ): Promise<SecretsProviderOutputs> {
@@ -109,23 +103,6 @@ function pick(digests: Record<string, string>, names: readonly string[]): Record
   const picked: Record<string, string> = {};
   for (const name of names) if (name in digests) picked[name] = digests[name];
   return picked;
-}
-
-/**
- * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
- * `delete` get stored outputs, where state from an earlier version may still hold a revoked token.
- */
-function target(
-  session: ProviderSession,
-  operation: string,
-  state: { apiUrl: string; projectRef: string },
-  inputToken?: unknown,
-): SecretsTarget {
-  return {
-    apiUrl: state.apiUrl,
-    projectRef: state.projectRef,
-    accessToken: resolveAccessToken(session, operation, inputToken),
-  };
 }
 
 /**
@@ -164,14 +141,14 @@ export function createSecretsProvider(): SecretsProvider {
       if (unknown || olds.apiUrl !== news.apiUrl) return { changes: true };
       const desired = await digestAll(values);
       // Compare against the live digests, not the stored ones, so out-of-band edits show as drift.
-      const live = await liveDigests(target(session, "diff", news, news.accessToken));
+      const live = await liveDigests(managementTarget(session, "diff", news, news.accessToken));
       const plan = planSecrets(desired, live, olds.names ?? []);
       return { changes: plan.toSet.length > 0 || plan.toUnset.length > 0 };
     },
 
     async create(inputs) {
       const outs = await applySecrets(
-        target(session, "create", inputs, inputs.accessToken),
+        managementTarget(session, "create", inputs, inputs.accessToken),
         inputs.values,
         [],
       );
@@ -182,7 +159,7 @@ export function createSecretsProvider(): SecretsProvider {
       if (!props) return { id, props };
       let live: Record<string, string>;
       try {
-        live = await liveDigests(target(session, "read", props));
+        live = await liveDigests(managementTarget(session, "read", props));
       } catch (error) {
         // An empty result tells the engine the object is gone: here the whole project.
         if (isNotFound(error)) return {};
@@ -196,7 +173,7 @@ export function createSecretsProvider(): SecretsProvider {
 
     async update(_id, olds, news) {
       const outs = await applySecrets(
-        target(session, "update", news, news.accessToken),
+        managementTarget(session, "update", news, news.accessToken),
         news.values,
         olds.names ?? [],
       );
@@ -206,7 +183,7 @@ export function createSecretsProvider(): SecretsProvider {
     async delete(_id, props) {
       const names = props.names ?? [];
       if (names.length === 0) return;
-      const secretsTarget = target(session, "delete", props);
+      const secretsTarget = managementTarget(session, "delete", props);
       try {
         // Only names still set are removed, so a secret already gone is not an error.
         const live = await liveDigests(secretsTarget);

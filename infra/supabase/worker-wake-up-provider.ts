@@ -8,10 +8,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   configureSession,
+  managementTarget,
   newProviderSession,
-  resolveAccessToken,
   unknownInputValue,
-  type ProviderSession,
+  type ManagementTarget,
 } from "./access-token";
 import { isNotFound, managementError, managementRequest } from "./management-request";
 import { secretDigest } from "./secret-digests";
@@ -57,14 +57,12 @@ export type WorkerWakeUpProvider = pulumi.dynamic.ResourceProvider<
   WorkerWakeUpProviderOutputs
 >;
 
-interface VaultTarget {
-  apiUrl: string;
-  accessToken: string;
-  projectRef: string;
-}
-
 /** Runs SQL; resolves with the rows of the last statement. `secret` is redacted from errors. */
-async function runQuery(target: VaultTarget, query: string, secret?: string): Promise<unknown[]> {
+async function runQuery(
+  target: ManagementTarget,
+  query: string,
+  secret?: string,
+): Promise<unknown[]> {
   const path = `/v1/projects/${encodeURIComponent(target.projectRef)}/database/query`;
   try {
     const response = await managementRequest({ ...target, method: "POST", path, json: { query } });
@@ -83,7 +81,7 @@ async function runQuery(target: VaultTarget, query: string, secret?: string): Pr
   }
 }
 
-async function liveDigests(target: VaultTarget): Promise<Record<string, string>> {
+async function liveDigests(target: ManagementTarget): Promise<Record<string, string>> {
   const names = [vaultEntryNames.token, vaultEntryNames.url];
   const rows = (await runQuery(target, vaultDigestsQuery(names))) as Array<{
     name?: unknown;
@@ -111,7 +109,7 @@ function sameDigests(left: Record<string, string>, right: Record<string, string>
 
 /** Writes both entries and checks the database now holds them. */
 async function apply(
-  target: VaultTarget,
+  target: ManagementTarget,
   inputs: WorkerWakeUpProviderInputs,
 ): Promise<WorkerWakeUpProviderOutputs> {
   const sql = upsertVaultEntriesSql({
@@ -130,23 +128,6 @@ async function apply(
     projectRef: inputs.projectRef,
     workerUrl: inputs.workerUrl,
     digests: live,
-  };
-}
-
-/**
- * Where an operation sends its requests. Only operations given inputs pass `inputToken`: `read` and
- * `delete` get stored outputs.
- */
-function target(
-  session: ProviderSession,
-  operation: string,
-  state: { apiUrl: string; projectRef: string },
-  inputToken?: unknown,
-): VaultTarget {
-  return {
-    apiUrl: state.apiUrl,
-    projectRef: state.projectRef,
-    accessToken: resolveAccessToken(session, operation, inputToken),
   };
 }
 
@@ -180,12 +161,15 @@ export function createWorkerWakeUpProvider(): WorkerWakeUpProvider {
       const unknown = [news.workerUrl, news.workerToken].includes(unknownInputValue);
       if (unknown || olds.apiUrl !== news.apiUrl) return { changes: true };
       // Compare with the database, not the stored digests, so an entry edited by hand shows.
-      const live = await liveDigests(target(session, "diff", news, news.accessToken));
+      const live = await liveDigests(managementTarget(session, "diff", news, news.accessToken));
       return { changes: !sameDigests(live, await desiredDigests(news)) };
     },
 
     async create(inputs) {
-      const outs = await apply(target(session, "create", inputs, inputs.accessToken), inputs);
+      const outs = await apply(
+        managementTarget(session, "create", inputs, inputs.accessToken),
+        inputs,
+      );
       return { id: `${inputs.projectRef}/vault/job-worker-wake-up`, outs };
     },
 
@@ -193,7 +177,7 @@ export function createWorkerWakeUpProvider(): WorkerWakeUpProvider {
       if (!props) return { id, props };
       let live: Record<string, string>;
       try {
-        live = await liveDigests(target(session, "read", props));
+        live = await liveDigests(managementTarget(session, "read", props));
       } catch (error) {
         // An empty result tells the engine the object is gone: here the whole project.
         if (isNotFound(error)) return {};
@@ -205,11 +189,13 @@ export function createWorkerWakeUpProvider(): WorkerWakeUpProvider {
     },
 
     async update(_id, _olds, news) {
-      return { outs: await apply(target(session, "update", news, news.accessToken), news) };
+      return {
+        outs: await apply(managementTarget(session, "update", news, news.accessToken), news),
+      };
     },
 
     async delete(_id, props) {
-      const vaultTarget = target(session, "delete", props);
+      const vaultTarget = managementTarget(session, "delete", props);
       try {
         await runQuery(
           vaultTarget,
