@@ -125,7 +125,7 @@ export async function embedCacheText(
   runtime.metrics.cache.increment({ kind: "embedding", result: "miss" });
   try {
     const result = await executeCandidates(
-      { ...runtime.executor, maxRetries: 0 },
+      { ...runtime.executor, maxRetries: 0, operation: "embeddings" },
       route,
       context.scope,
       (candidate) =>

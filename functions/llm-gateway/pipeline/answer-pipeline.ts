@@ -229,6 +229,8 @@ export interface ExecutionPlan<T> {
   attempt: (candidate: Candidate, context: AttemptContext) => Promise<T>;
   /** Removes prompt text from provider messages before they reach logs or the client. */
   scrub: (text: string) => string;
+  /** The GenAI operation of the attempts. @default "chat" */
+  operation?: "chat" | "embeddings";
 }
 
 /** Runs the candidates and records who answered in the request outcome. */
@@ -241,7 +243,9 @@ export async function execute<T>(
   try {
     const result = await withSpan(runtime.tracer, "Router", context.span, (span) =>
       executeCandidates(
-        runtime.executor,
+        plan.operation === undefined
+          ? runtime.executor
+          : { ...runtime.executor, operation: plan.operation },
         plan.route,
         span === noopSpan ? context.scope : { ...context.scope, span },
         plan.estimate,

@@ -67,6 +67,7 @@ export async function handleEmbeddings(
         return provider.embed(embedding, candidate.model, attempt);
       },
       scrub: (text) => text,
+      operation: "embeddings",
     },
     (value, candidate) => ({
       answer: {

@@ -13,6 +13,7 @@ import { executeCandidates } from "./execute-candidates.ts";
 import type { AttemptContext } from "../providers/provider.ts";
 import { buildRoutingTable, resolveRoute, type Candidate } from "./routing.ts";
 import { executorHarness, requestScope } from "../test/executor-harness.ts";
+import { RecordingTracer } from "../test/recording-tracer.ts";
 
 const table = buildRoutingTable({
   default: {
@@ -308,5 +309,29 @@ describe("executeCandidates", () => {
       );
       expect(isBudgetExceededError(error)).toBe(true);
     });
+  });
+});
+
+describe("attempt spans", () => {
+  const spanOf = async (operation?: "chat" | "embeddings") => {
+    const tracer = await RecordingTracer.create();
+    const { attempt } = scripted({});
+    await executeCandidates(
+      executorHarness({ tracer, ...(operation ? { operation } : {}) }),
+      route,
+      requestScope(),
+      free,
+      attempt,
+    );
+    const span = tracer.spans[0];
+    return [span?.name, span?.attributes["gen_ai.operation.name"]];
+  };
+
+  it("are chat operations by default", async () => {
+    expect(await spanOf()).toEqual(["chat claude-a", "chat"]);
+  });
+
+  it("are named after the embeddings operation for embedding calls", async () => {
+    expect(await spanOf("embeddings")).toEqual(["embeddings claude-a", "embeddings"]);
   });
 });

@@ -54,6 +54,12 @@ export interface ExecutorDependencies {
   requestDeadlineMs: number;
   /** Told about unexpected upstream errors (untranslatable answers), e.g. to report them to Sentry. */
   reportError?: (error: Error, scope: RequestScope) => void;
+  /**
+   * The GenAI operation of the attempts (`gen_ai.operation.name`), which also names their spans,
+   * e.g. `embeddings text-embedding-3-small`.
+   * @default "chat"
+   */
+  operation?: "chat" | "embeddings";
 }
 
 /** One request's view of time and cancellation. */
@@ -188,8 +194,13 @@ export async function executeCandidates<T>(
         const permit = await dependencies.breaker.acquire(candidate.provider);
         attemptsForCandidate += 1;
         counter.attempts += 1;
-        const span = dependencies.tracer.startSpan(`chat ${candidate.model}`, "client", scope.span);
-        span.setAttribute(genAi.operation, "chat");
+        const operation = dependencies.operation ?? "chat";
+        const span = dependencies.tracer.startSpan(
+          `${operation} ${candidate.model}`,
+          "client",
+          scope.span,
+        );
+        span.setAttribute(genAi.operation, operation);
         span.setAttribute(genAi.provider, candidate.provider);
         span.setAttribute(genAi.requestModel, candidate.model);
         span.setAttribute("llm.attempt", counter.attempts);
