@@ -1,4 +1,5 @@
-import type { LimitedIncrement, SetOptions, Store } from "./store.ts";
+import type { Store } from "./store.ts";
+import { StoreDecorator } from "./store-decorator.ts";
 
 const storeUnavailableMarker = Symbol.for("llm-gateway.StoreUnavailableError");
 
@@ -39,29 +40,17 @@ export interface GuardedStoreOptions {
  * Wraps a remote {@link Store} so that every call settles within a bound and every failure surfaces
  * as {@link StoreUnavailableError}. It never retries: a timed-out increment may have been applied.
  */
-export class GuardedStore implements Store {
-  readonly kind;
-  /** Present when the inner store has it. */
-  readonly incrementFields?: (key: string, amounts: ReadonlyMap<string, number>) => Promise<void>;
-  /** Present when the inner store has it. */
-  readonly getFields?: (key: string) => Promise<Record<string, string>>;
+export class GuardedStore extends StoreDecorator {
   private coolingDownUntil = 0;
 
   constructor(
-    private readonly inner: Store,
+    inner: Store,
     private readonly options: GuardedStoreOptions,
   ) {
-    this.kind = inner.kind;
-    if (inner.incrementFields && inner.getFields) {
-      const incrementFields = inner.incrementFields.bind(inner);
-      const getFields = inner.getFields.bind(inner);
-      this.incrementFields = (key, amounts) =>
-        this.guard("increment_fields", () => incrementFields(key, amounts));
-      this.getFields = (key) => this.guard("get_fields", () => getFields(key));
-    }
+    super(inner);
   }
 
-  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  protected around<T>(operation: string, call: () => Promise<T>): Promise<T> {
     if (Date.now() < this.coolingDownUntil) {
       const error = new StoreUnavailableError(operation, "skipped: the store timed out recently");
       this.options.onError(operation, error);
@@ -105,37 +94,5 @@ export class GuardedStore implements Store {
         },
       );
     });
-  }
-
-  get(key: string): Promise<string | null> {
-    return this.guard("get", () => this.inner.get(key));
-  }
-  getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    return this.guard("get_many", () => this.inner.getMany(keys));
-  }
-  set(key: string, value: string, options?: SetOptions): Promise<boolean> {
-    return this.guard("set", () => this.inner.set(key, value, options));
-  }
-  delete(...keys: string[]): Promise<void> {
-    return this.guard("delete", () => this.inner.delete(...keys));
-  }
-  increment(key: string, amount: number, ttlSeconds?: number): Promise<number> {
-    return this.guard("increment", () => this.inner.increment(key, amount, ttlSeconds));
-  }
-  incrementWithinLimit(
-    key: string,
-    amount: number,
-    limit: number,
-    ttlSeconds?: number,
-  ): Promise<LimitedIncrement> {
-    return this.guard("increment_within_limit", () =>
-      this.inner.incrementWithinLimit(key, amount, limit, ttlSeconds),
-    );
-  }
-  ping(): Promise<void> {
-    return this.guard("ping", () => this.inner.ping());
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

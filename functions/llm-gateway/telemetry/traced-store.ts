@@ -1,5 +1,6 @@
 import { isStoreUnavailableError } from "../../_shared/store/guarded-store.ts";
-import type { LimitedIncrement, SetOptions, Store } from "../../_shared/store/store.ts";
+import type { Store } from "../../_shared/store/store.ts";
+import { StoreDecorator } from "../../_shared/store/store-decorator.ts";
 import type { Span, Tracer } from "./tracing.ts";
 
 /**
@@ -85,31 +86,19 @@ export async function traceCall<T>(
  * operation as attributes. Wraps the guarded store, so a timeout or failure ends its span failed.
  * Built only when tracing is on: with tracing off the runtime uses the store itself.
  */
-export class TracedStore implements Store {
-  readonly kind;
-  /** Present when the inner store has it. */
-  readonly incrementFields?: (key: string, amounts: ReadonlyMap<string, number>) => Promise<void>;
-  /** Present when the inner store has it. */
-  readonly getFields?: (key: string) => Promise<Record<string, string>>;
+export class TracedStore extends StoreDecorator {
   private readonly attributes: ReadonlyArray<readonly [string, string]>;
 
   constructor(
-    private readonly inner: Store,
+    inner: Store,
     private readonly tracer: Tracer,
   ) {
-    this.kind = inner.kind;
+    super(inner);
     this.attributes = storeAttributes(inner.kind);
-    if (inner.incrementFields && inner.getFields) {
-      const incrementFields = inner.incrementFields.bind(inner);
-      const getFields = inner.getFields.bind(inner);
-      this.incrementFields = (key, amounts) =>
-        this.trace("increment_fields", () => incrementFields(key, amounts));
-      this.getFields = (key) => this.trace("get_fields", () => getFields(key));
-    }
   }
 
   /** The operation names are the ones `llm_gateway_store_errors_total{operation}` counts. */
-  private trace<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  protected around<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return traceCall(
       this.tracer,
       `Store:${operation}`,
@@ -122,38 +111,6 @@ export class TracedStore implements Store {
         },
       },
     );
-  }
-
-  get(key: string): Promise<string | null> {
-    return this.trace("get", () => this.inner.get(key));
-  }
-  getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    return this.trace("get_many", () => this.inner.getMany(keys));
-  }
-  set(key: string, value: string, options?: SetOptions): Promise<boolean> {
-    return this.trace("set", () => this.inner.set(key, value, options));
-  }
-  delete(...keys: string[]): Promise<void> {
-    return this.trace("delete", () => this.inner.delete(...keys));
-  }
-  increment(key: string, amount: number, ttlSeconds?: number): Promise<number> {
-    return this.trace("increment", () => this.inner.increment(key, amount, ttlSeconds));
-  }
-  incrementWithinLimit(
-    key: string,
-    amount: number,
-    limit: number,
-    ttlSeconds?: number,
-  ): Promise<LimitedIncrement> {
-    return this.trace("increment_within_limit", () =>
-      this.inner.incrementWithinLimit(key, amount, limit, ttlSeconds),
-    );
-  }
-  ping(): Promise<void> {
-    return this.trace("ping", () => this.inner.ping());
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 
